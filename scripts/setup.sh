@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the system packages Tessera needs when they are missing (Debian/Ubuntu, as root or with sudo).
+# Idempotent and quick when everything is there. Usage: setup.sh [--tests]
+set -euo pipefail
+
+packages=()          # needed to serve
+test_packages=()     # needed only by the test suite
+[[ "${1:-}" == "--tests" ]] && packages+=("${test_packages[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+(( ${#missing[@]} == 0 )) && exit 0
+
+if ! command -v apt-get >/dev/null; then
+  echo "setup: missing packages ${missing[*]}, and no apt-get to install them" >&2
+  exit 1
+fi
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+echo "setup: installing ${missing[*]}" >&2
+$sudo apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

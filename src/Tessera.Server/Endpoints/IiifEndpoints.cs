@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Http.Features;
+using Tessera.Configuration;
+using Tessera.Iiif;
+using Tessera.Iiif.Grammar;
+using Tessera.Iiif.Http;
+using Tessera.Iiif.Info;
+using Tessera.Server.Http;
+
+namespace Tessera.Server.Endpoints;
+
+/// <summary>
+/// The IIIF routes, for /iiif/3/ and /iiif/2/: <c>{id}</c> (303 to info.json), <c>{id}/info.json</c>, and
+/// <c>{id}/{region}/{size}/{rotation}/{quality}.{format}</c>. Paths are split from the raw request target,
+/// because only there is an encoded slash (<c>%2F</c>, part of an identifier) still distinguishable
+/// from a real one.
+/// </summary>
+public static class IiifEndpoints
+{
+    public static void MapIiif(this WebApplication app)
+    {
+        app.MapMethods("/iiif/3/{**rest}", [HttpMethods.Get, HttpMethods.Head], (HttpContext c) => HandleAsync(c, ApiVersion.V3));
+        app.MapMethods("/iiif/2/{**rest}", [HttpMethods.Get, HttpMethods.Head], (HttpContext c) => HandleAsync(c, ApiVersion.V2));
+    }
+
+    private static async Task HandleAsync(HttpContext context, ApiVersion version)
+    {
+        var rest = RawRemainder(context, version);
+        if (rest is null || !IiifPath.TryParse(rest, out var path))
+        {
+            await Responses.WriteErrorAsync(context, 404,
+                "not an IIIF route: expected {identifier}, {identifier}/info.json or {identifier}/{region}/{size}/{rotation}/{quality}.{format}, with any '/' in the identifier encoded as %2F");
+            return;
+        }
+
+        var id = $"{PublicUrls.ServiceBase(context, version)}/{path.RawIdentifier}";
+        switch (path.Kind)
+        {
+            case IiifPathKind.Base:
+                await RedirectToInfoAsync(context, path, id);
+                break;
+            case IiifPathKind.Info:
+                await InfoAsync(context, version, path, id);
+                break;
+            default:
+                await ImageAsync(context, version, path, id);
+                break;
+        }
+    }
+
+    private static Task RedirectToInfoAsync(HttpContext context, IiifPath path, string id)
+    {
+        context.RequestServices.GetRequiredService<ImageService>().Resolve(path.Identifier);
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = id + "/info.json";
+        return Task.CompletedTask;
+    }
+
+    private static async Task InfoAsync(HttpContext context, ApiVersion version, IiifPath path, string id)
+    {
+        var service = context.RequestServices.GetRequiredService<ImageService>();
+        var options = context.RequestServices.GetRequiredService<TesseraOptions>();
+        var source = service.Resolve(path.Identifier);
+        var layout = service.Describe(source);
+        var body = InfoDocument.Write(new InfoContext(version, id, layout.Description, options.Limits, options.TileSize));
+
+        var response = context.Response;
+        response.ContentType = InfoMediaType.Choose(version, context.Request.Headers.Accept.ToString());
+        response.Headers.Append("Vary", "Accept");
+        response.Headers.Link = $"<{version.Level2ProfileUri()}>;rel=\"profile\"";
+        SetCaching(response, options);
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+            await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private static async Task ImageAsync(HttpContext context, ApiVersion version, IiifPath path, string id)
+    {
+        var p = path.Parameters;
+        if (!ImageRequestParser.TryParse(version, p[0], p[1], p[2], p[3], out var request, out var error))
+            throw new IiifException(error!);
+
+        var service = context.RequestServices.GetRequiredService<ImageService>();
+        var options = context.RequestServices.GetRequiredService<TesseraOptions>();
+        var source = service.Resolve(path.Identifier);
+        var layout = service.Describe(source);
+        var plan = service.Plan(request, layout);
+        var image = await service.RenderAsync(source, layout, plan, context.RequestAborted);
+
+        var response = context.Response;
+        response.ContentType = image.MediaType;
+        response.Headers.Link = $"<{version.Level2ProfileUri()}>;rel=\"profile\", <{id}/{plan.Canonical}>;rel=\"canonical\"";
+        SetCaching(response, options);
+        response.ContentLength = image.Bytes.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+            await response.Body.WriteAsync(image.Bytes, context.RequestAborted);
+    }
+
+    private static void SetCaching(HttpResponse response, TesseraOptions options) =>
+        response.Headers.CacheControl = $"public, max-age={options.CacheMaxAgeSeconds}";
+
+    /// <summary>The still-encoded path after <c>/iiif/{v}/</c>, from the raw request target.</summary>
+    private static string? RawRemainder(HttpContext context, ApiVersion version)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
+        var query = raw.IndexOf('?');
+        if (query >= 0)
+            raw = raw[..query];
+        var prefix = $"/iiif/{version.PathSegment()}/";
+        var at = raw.IndexOf(prefix, StringComparison.Ordinal);
+        return at < 0 ? null : raw[(at + prefix.Length)..];
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using Tessera.Configuration;
+using Tessera.Server.Endpoints;
+using Tessera.Server.Http;
+using Tessera.Sources;
+
+namespace Tessera.Server.Hosting;
+
+/// <summary>Builds the web application: configuration, services, middleware and endpoints.</summary>
+public static class TesseraHost
+{
+    public static WebApplication Build(IDictionary<string, string?> overrides, bool useDefaultRootsWhenNone = false)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(overrides);
+        if (useDefaultRootsWhenNone && !builder.Configuration.GetSection("Tessera:Roots").GetChildren().Any())
+            builder.Configuration.AddInMemoryCollection(DefaultRoots.Make());
+
+        var options = new TesseraOptions();
+        builder.Configuration.GetSection(TesseraOptions.Section).Bind(options);
+        builder.Services.AddSingleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>();
+        builder.Services.AddOptions<TesseraOptions>().Bind(builder.Configuration.GetSection(TesseraOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<TesseraOptions>>().Value);
+        builder.Services.AddSingleton<FileSourceResolver>();
+        builder.Services.AddSingleton<ISourceResolver>(sp => sp.GetRequiredService<FileSourceResolver>());
+        builder.Services.AddSingleton<ImageService>();
+
+        var host = options.Host is "*" or "0.0.0.0" or "::" ? options.Host : options.Host;
+        builder.WebHost.UseUrls($"http://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{options.Port}");
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        ConfigureForwardedHeaders(builder.Services, options);
+
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseMiddleware<CorsMiddleware>();
+        app.MapIiif();
+        app.MapLandingPage();
+        return app;
+    }
+
+    /// <summary>
+    /// X-Forwarded-Proto, -Host and -Prefix are believed only from configured proxies; the framework's
+    /// default of trusting loopback is dropped so that nothing is trusted unless configured.
+    /// </summary>
+    private static void ConfigureForwardedHeaders(IServiceCollection services, TesseraOptions options)
+    {
+        services.Configure<ForwardedHeadersOptions>(f =>
+        {
+            f.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedPrefix;
+            f.KnownProxies.Clear();
+            f.KnownIPNetworks.Clear();
+            foreach (var p in options.TrustedProxies)
+            {
+                if (IPAddress.TryParse(p, out var ip))
+                    f.KnownProxies.Add(ip);
+                else if (System.Net.IPNetwork.TryParse(p, out var net))
+                    f.KnownIPNetworks.Add(net);
+            }
+            f.ForwardLimit = null;
+        });
+    }
+
+    public static IReadOnlyList<string> ListeningUrls(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+}

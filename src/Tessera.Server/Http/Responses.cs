@@ -1,0 +1,20 @@
+namespace Tessera.Server.Http;
+
+public static class Responses
+{
+    /// <summary>A one-line plain-text error. Nothing is written once the response has started.</summary>
+    public static async Task WriteErrorAsync(HttpContext context, int status, string reason)
+    {
+        if (context.Response.HasStarted)
+            return;
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        CorsMiddleware.Apply(context);
+        var line = reason.ReplaceLineEndings(" ") + "\n";
+        context.Response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(line);
+        if (!HttpMethods.IsHead(context.Request.Method))
+            await context.Response.WriteAsync(line, context.RequestAborted);
+    }
+}

@@ -1,0 +1,63 @@
+namespace Tessera.Configuration;
+
+/// <summary>
+/// Every setting of the server, bound from the "Tessera" configuration section (appsettings.json,
+/// environment variables such as <c>Tessera__MaxArea</c>, or the CLI). Validated at start-up.
+/// </summary>
+public sealed class TesseraOptions
+{
+    public const string Section = "Tessera";
+
+    /// <summary>Folders whose images are served; identifiers are paths relative to them. First match wins.</summary>
+    public List<string> Roots { get; set; } = [];
+
+    /// <summary>Address to listen on.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 8182;
+
+    /// <summary>Extensions tried, in order, when an identifier names a file without its extension.</summary>
+    public List<string> Extensions { get; set; } = [".tif", ".tiff", ".png", ".jpg", ".jpeg", ".webp", ".gif"];
+
+    /// <summary>Largest output width (advertised as maxWidth); unset or 0 for none.</summary>
+    public int? MaxWidth { get; set; }
+
+    /// <summary>Largest output height (advertised as maxHeight; needs MaxWidth); unset or 0 for none.</summary>
+    public int? MaxHeight { get; set; }
+
+    /// <summary>Largest output area in pixels (advertised as maxArea); 0 for none. Upscaling needs this or MaxWidth.</summary>
+    public long? MaxArea { get; set; } = 100_000_000;
+
+    /// <summary>Sources larger than this many pixels are refused (a guard against decompression bombs).</summary>
+    public long MaxSourcePixels { get; set; } = 10_000_000_000;
+
+    /// <summary>Tile size advertised for sources without a native tiling.</summary>
+    public int TileSize { get; set; } = 512;
+
+    public int JpegQuality { get; set; } = 80;
+
+    public int WebpQuality { get; set; } = 80;
+
+    /// <summary>zlib level for png output, 0–9: 6 is a good size/speed balance.</summary>
+    public int PngCompression { get; set; } = 6;
+
+    /// <summary>Origins allowed by CORS; "*" for any.</summary>
+    public List<string> CorsOrigins { get; set; } = ["*"];
+
+    /// <summary>Proxies (IP addresses or CIDR ranges) whose X-Forwarded-Proto/-Host/-Prefix are believed.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>When set, the base of every id URL (e.g. https://images.example.org/iiif); wins over forwarded headers.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Images decoded at once; 0 means twice the number of cores.</summary>
+    public int MaxConcurrentRenders { get; set; }
+
+    /// <summary>Cache-Control max-age for successful image and info responses.</summary>
+    public int CacheMaxAgeSeconds { get; set; } = 86400;
+
+    public Tessera.Iiif.Geometry.SizeLimits Limits => new(
+        MaxWidth is > 0 ? MaxWidth : null,
+        MaxHeight is > 0 ? MaxHeight : null,
+        MaxArea is > 0 ? MaxArea : null);
+}

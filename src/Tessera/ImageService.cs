@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using NetVips;
+using Tessera.Caching;
+using Tessera.Configuration;
+using Tessera.Iiif;
+using Tessera.Iiif.Grammar;
+using Tessera.Iiif.Planning;
+using Tessera.Imaging;
+using Tessera.Sources;
+
+namespace Tessera;
+
+/// <summary>An encoded image and the plan that made it.</summary>
+public sealed record RenderedImage(byte[] Bytes, string MediaType, ImagePlan Plan);
+
+/// <summary>
+/// The engine's front door: resolve an identifier, describe its source (cached), plan a request, render it
+/// within the concurrency bound. Failures surface as <see cref="IiifException"/> with a status and a
+/// one-line reason that never contains a file-system path.
+/// </summary>
+public sealed partial class ImageService : IDisposable
+{
+    private readonly ISourceResolver _resolver;
+    private readonly TesseraOptions _options;
+    private readonly ILogger<ImageService> _log;
+    private readonly LayoutCache _layouts = new();
+    private readonly SemaphoreSlim _renders;
+    private readonly EncoderSettings _encoder;
+
+    public ImageService(ISourceResolver resolver, TesseraOptions options, ILogger<ImageService> log)
+    {
+        _resolver = resolver;
+        _options = options;
+        _log = log;
+        var slots = options.MaxConcurrentRenders > 0 ? options.MaxConcurrentRenders : 2 * Environment.ProcessorCount;
+        _renders = new SemaphoreSlim(slots, slots);
+        _encoder = new EncoderSettings(options.JpegQuality, options.WebpQuality, options.PngCompression);
+        VipsRuntime.Initialise();
+    }
+
+    public ResolvedSource Resolve(string identifier) =>
+        _resolver.Resolve(identifier)
+        ?? throw new IiifException(IiifError.NotFound($"no image has the identifier '{Clip(identifier)}'"));
+
+    public SourceLayout Describe(ResolvedSource source) =>
+        _layouts.GetOrAdd(source, () => Decoding(source, () => SourceInspector.Inspect(source.Path, _options.MaxSourcePixels)));
+
+    public ImagePlan Plan(ImageRequest request, SourceLayout layout) =>
+        Planner.TryPlan(request, layout.Description, _options.Limits, out var plan, out var error)
+            ? plan
+            : throw new IiifException(error!);
+
+    public async Task<RenderedImage> RenderAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, CancellationToken ct)
+    {
+        await _renders.WaitAsync(ct);
+        try
+        {
+            var bytes = Decoding(source, () => Renderer.Render(source.Path, layout, plan, _encoder));
+            LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
+            return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
+        }
+        finally
+        {
+            _renders.Release();
+        }
+    }
+
+    /// <summary>libvips failures on a source are the file's fault: a 500 that says so, with the detail in the log.</summary>
+    private T Decoding<T>(ResolvedSource source, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (VipsException e)
+        {
+            LogDecodeFailed(source.Identifier, e.Message.ReplaceLineEndings(" "));
+            throw new IiifException(new IiifError(500, $"the source image of '{Clip(source.Identifier)}' is corrupt or cannot be decoded"));
+        }
+    }
+
+    private static string Clip(string s) => s.Length <= 80 ? s : s[..77] + "...";
+
+    public void Dispose() => _renders.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "rendered {Identifier} {Canonical} via {Strategy} (level {Level}), {Bytes} bytes")]
+    private partial void LogRendered(string identifier, string canonical, string strategy, int level, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cannot decode source of {Identifier}: {Detail}")]
+    private partial void LogDecodeFailed(string identifier, string detail);
+}

@@ -1,0 +1,138 @@
+using NetVips;
+using Tessera.Iiif.Geometry;
+using Tessera.Iiif.Grammar;
+using Tessera.Iiif.Planning;
+
+namespace Tessera.Imaging;
+
+/// <summary>
+/// Executes an <see cref="ImagePlan"/>: decode the chosen level, crop, scale to the exact output size,
+/// orient, convert to 8-bit sRGB, mirror/rotate, apply the quality, encode. Region and size first, so
+/// every later step works on the (usually small) output rather than on the source.
+/// </summary>
+public static class Renderer
+{
+    public static byte[] Render(string path, SourceLayout layout, ImagePlan plan, EncoderSettings settings)
+    {
+        using var level = LevelLoader.OpenPixels(path, layout.Levels[plan.Level], layout.Loader);
+        var image = CropAndScale(level, layout, plan);
+
+        var rotation = plan.Request.Rotation;
+        var needsRandomAccess = layout.Orientation != 1 || rotation.Normalized != 0;
+        if (needsRandomAccess)
+            image = image.CopyMemory(); // rotations read out of order; the output is small by now
+        if (layout.Orientation != 1)
+            image = image.Mutate(m => m.Set("orientation", layout.Orientation)).Autorot();
+
+        image = ToSrgb8(image);
+        image = MirrorAndRotate(image, rotation, keepTransparency: plan.Request.Format.HasAlpha() && plan.Request.Quality != Quality.Bitonal);
+        image = ApplyQuality(image, plan.Request.Quality);
+        using (image)
+            return Encoder.Encode(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings);
+    }
+
+    private static Image CropAndScale(Image level, SourceLayout layout, ImagePlan plan)
+    {
+        // The decoder's level may differ by a pixel from the predicted one; map from the actual size.
+        var stored = new PixelSize(level.Width, level.Height);
+        var display = Orientation.ToDisplay(stored, layout.Orientation);
+        var region = plan.Level == 0 ? plan.Region
+            : display == plan.LevelSize ? plan.RegionAtLevel
+            : Planner.ScaleRect(plan.Region, plan.Image, display);
+        var crop = Orientation.ToStored(region, stored, layout.Orientation);
+        var output = Orientation.ToDisplay(plan.Output, layout.Orientation); // same swap, back to stored axes
+
+        var image = crop == new PixelRect(0, 0, stored.Width, stored.Height)
+            ? level
+            : level.Crop(crop.X, crop.Y, crop.Width, crop.Height);
+        return Scale(image, output);
+    }
+
+    /// <summary>Resizes to exactly <paramref name="size"/>, premultiplying alpha so edges do not darken.</summary>
+    private static Image Scale(Image image, PixelSize size)
+    {
+        if (image.Width == size.Width && image.Height == size.Height)
+            return image;
+        var hscale = (double)size.Width / image.Width;
+        var vscale = (double)size.Height / image.Height;
+        var format = image.Format;
+        var alpha = image.HasAlpha();
+        if (alpha)
+            image = image.Premultiply();
+        image = image.Resize(hscale, vscale: vscale, kernel: Enums.Kernel.Lanczos3);
+        if (alpha)
+            image = image.Unpremultiply().Cast(format);
+        // Guard against an off-by-one from floating-point scale factors: the size is a promise.
+        if (image.Width > size.Width || image.Height > size.Height)
+            image = image.Crop(0, 0, Math.Min(image.Width, size.Width), Math.Min(image.Height, size.Height));
+        if (image.Width < size.Width || image.Height < size.Height)
+            image = image.Embed(0, 0, size.Width, size.Height, extend: Enums.Extend.Copy);
+        return image;
+    }
+
+    /// <summary>Embedded ICC profiles, CMYK, 16-bit and other spaces all end as 8-bit sRGB (or 8-bit grey).</summary>
+    private static Image ToSrgb8(Image image)
+    {
+        if (image.Contains("icc-profile-data"))
+        {
+            try
+            {
+                image = image.IccTransform("srgb", embedded: true, intent: Enums.Intent.Relative, depth: 8);
+            }
+            catch (VipsException)
+            {
+                // An unusable profile: fall back to the generic conversion below.
+            }
+        }
+        var interpretation = image.Interpretation;
+        if (interpretation is Enums.Interpretation.Grey16 or Enums.Interpretation.Bw)
+            image = interpretation == Enums.Interpretation.Bw ? image : image.Colourspace(Enums.Interpretation.Bw);
+        else if (interpretation != Enums.Interpretation.Srgb)
+            image = image.Bands >= 3 || interpretation is Enums.Interpretation.Cmyk
+                ? image.Colourspace(Enums.Interpretation.Srgb)
+                : image.Copy(interpretation: Enums.Interpretation.Bw);
+        if (image.Format != Enums.BandFormat.Uchar)
+            image = image.Cast(Enums.BandFormat.Uchar);
+        return image;
+    }
+
+    private static Image MirrorAndRotate(Image image, RotationRequest rotation, bool keepTransparency)
+    {
+        if (rotation.Mirror)
+            image = image.FlipHor();
+        var degrees = rotation.Normalized;
+        if (degrees == 0)
+            return image;
+        if (degrees == 90)
+            return image.Rot90();
+        if (degrees == 180)
+            return image.Rot180();
+        if (degrees == 270)
+            return image.Rot270();
+
+        // Arbitrary angles: transparent corners where the format has alpha, white otherwise.
+        if (keepTransparency && !image.HasAlpha())
+            image = image.Bandjoin(255);
+        var background = keepTransparency
+            ? Enumerable.Repeat(0.0, image.Bands).ToArray()
+            : Encoder.White(image.Bands);
+        return image.Rotate((double)degrees, background: background);
+    }
+
+    private static Image ApplyQuality(Image image, Quality quality)
+    {
+        switch (quality)
+        {
+            case Quality.Gray:
+                return image.Interpretation == Enums.Interpretation.Bw ? image : image.Colourspace(Enums.Interpretation.Bw);
+            case Quality.Bitonal:
+                if (image.HasAlpha())
+                    image = image.Flatten(background: Encoder.White(image.Bands - 1));
+                if (image.Interpretation != Enums.Interpretation.Bw)
+                    image = image.Colourspace(Enums.Interpretation.Bw);
+                return image >= 128; // 0 or 255, nothing between
+            default:
+                return image;
+        }
+    }
+}
