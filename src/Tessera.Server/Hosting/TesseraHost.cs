@@ -38,9 +38,20 @@ public static class TesseraHost
         ConfigureForwardedHeaders(builder.Services, options);
 
         var app = builder.Build();
-        app.UseForwardedHeaders();
+        // With no known proxies and no known networks the middleware trusts every peer, so it is only
+        // added when some proxy is configured; otherwise X-Forwarded-* from any client would forge ids.
+        if (options.TrustedProxies.Count > 0)
+            app.UseForwardedHeaders();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
+        // Responses the framework ends without a body (unknown route, wrong method) still get a reason.
+        app.UseStatusCodePages(context => Responses.WriteErrorAsync(context.HttpContext, context.HttpContext.Response.StatusCode,
+            context.HttpContext.Response.StatusCode switch
+            {
+                404 => "not found: IIIF services are under /iiif/3/ and /iiif/2/",
+                405 => "method not allowed: use GET, HEAD or OPTIONS",
+                var status => $"request failed with status {status}",
+            }));
         app.MapIiif();
         app.MapLandingPage();
         return app;

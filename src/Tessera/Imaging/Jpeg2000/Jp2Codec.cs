@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Logging;
+using Tessera.Iiif.Geometry;
+
+namespace Tessera.Imaging.Jpeg2000;
+
+/// <summary>
+/// Reads JPEG 2000 (JP2/JPX boxes or a raw J2K/J2C codestream, HTJ2K included) through OpenJPEG:
+/// the header alone, or exactly one area at one resolution level — OpenJPEG then decodes only the
+/// code-blocks of the tiles and precincts that area touches.
+/// </summary>
+public static unsafe class Jp2Codec
+{
+    private static readonly byte[] Jp2Signature = [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A];
+    private static readonly byte[] J2kSignature = [0xFF, 0x4F, 0xFF, 0x51];
+
+    public static Jp2Header ReadHeader(Stream stream, ILogger log, string name)
+    {
+        using var session = Session.Open(stream, log, name, threads: 1);
+        return session.Header();
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="area"/> (full-resolution pixel coordinates) at reduction <paramref name="reduce"/>
+    /// (each step halves the size). The result owns the decoded planes until disposed.
+    /// </summary>
+    public static Jp2Pixels Decode(Stream stream, int reduce, PixelRect area, int threads, ILogger log, string name)
+    {
+        using var session = Session.Open(stream, log, name, threads);
+        return session.Decode(reduce, area);
+    }
+
+    /// <summary>One codec, one stream, one image header: the unit OpenJPEG decodes with.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly OpjCodecHandle _codec;
+        private readonly OpjStreamHandle _stream;
+        private readonly StreamAdapter _adapter;
+        private readonly MessageSink _sink;
+        private OpjImageHandle _image;
+
+        private Session(OpjCodecHandle codec, OpjStreamHandle stream, StreamAdapter adapter, MessageSink sink, OpjImageHandle image)
+        {
+            (_codec, _stream, _adapter, _sink, _image) = (codec, stream, adapter, sink, image);
+        }
+
+        public static Session Open(Stream stream, ILogger log, string name, int threads)
+        {
+            var format = Sniff(stream);
+            var sink = new MessageSink(log, name);
+            var codec = OpjCodecHandle.Create(format);
+            OpjStreamHandle? opjStream = null;
+            try
+            {
+                if (codec.IsInvalid)
+                    throw new Jp2Exception("OpenJPEG could not create a decoder");
+                sink.AttachTo(codec);
+                var parameters = stackalloc byte[16 * 1024]; // opj_dparameters_t is 8252 bytes in 2.5
+                OpenJpegNative.SetDefaultDecoderParameters((nint)parameters);
+                if (OpenJpegNative.SetupDecoder(codec.DangerousGetHandle(), (nint)parameters) == 0)
+                    throw new Jp2Exception("OpenJPEG rejected the decoder set-up");
+                if (threads > 1)
+                    OpenJpegNative.CodecSetThreads(codec.DangerousGetHandle(), threads);
+                opjStream = StreamAdapter.Attach(stream, out var adapter);
+                if (OpenJpegNative.ReadHeader(opjStream.DangerousGetHandle(), codec.DangerousGetHandle(), out var image) == 0 || image == 0)
+                {
+                    if (image != 0)
+                        OpenJpegNative.ImageDestroy(image);
+                    throw new Jp2Exception("cannot read the JPEG 2000 header: " + (adapter.Failure?.Message ?? sink.FirstError ?? "malformed"));
+                }
+                return new Session(codec, opjStream, adapter, sink, OpjImageHandle.FromPointer(image));
+            }
+            catch
+            {
+                opjStream?.Dispose();
+                codec.Dispose();
+                sink.Dispose();
+                throw;
+            }
+        }
+
+        public Jp2Header Header()
+        {
+            var img = (OpjImage*)_image.DangerousGetHandle();
+            var comps = (OpjImageComp*)img->Comps;
+            var info = OpenJpegNative.GetCodestreamInfo(_codec.DangerousGetHandle());
+            try
+            {
+                var cs = (OpjCodestreamInfo*)info;
+                var tccp = info == 0 ? null : (OpjTccpInfo*)cs->DefaultTccpInfo;
+                var resolutions = tccp is null ? 1 : (int)tccp->NumResolutions;
+                var precincts = new List<(int, int)>();
+                if (tccp is not null)
+                    for (var r = 0; r < resolutions && r < 33; r++)
+                        precincts.Add(((tccp->Csty & 1) != 0 ? 1 << (int)tccp->PrcW[r] : 1 << 15, (tccp->Csty & 1) != 0 ? 1 << (int)tccp->PrcH[r] : 1 << 15));
+                byte[]? icc = null;
+                if (img->IccProfileLen > 0 && img->IccProfileBuf != 0)
+                    icc = new ReadOnlySpan<byte>((void*)img->IccProfileBuf, (int)img->IccProfileLen).ToArray();
+                var hasAlpha = false;
+                var subsampled = false;
+                for (var i = 0; i < img->NumComps; i++)
+                {
+                    hasAlpha |= comps[i].Alpha != 0;
+                    subsampled |= comps[i].Dx > 1 || comps[i].Dy > 1;
+                }
+                return new Jp2Header(
+                    (int)(img->X1 - img->X0), (int)(img->Y1 - img->Y0), (int)img->X0, (int)img->Y0,
+                    (int)img->NumComps, (int)comps[0].Prec, comps[0].Sgnd != 0, (Jp2ColorSpace)img->ColorSpace, icc,
+                    resolutions,
+                    info == 0 ? (int)(img->X1 - img->X0) : (int)cs->Tdx, info == 0 ? (int)(img->Y1 - img->Y0) : (int)cs->Tdy,
+                    info == 0 ? 1 : (int)cs->Tw, info == 0 ? 1 : (int)cs->Th,
+                    precincts, hasAlpha, subsampled);
+            }
+            finally
+            {
+                if (info != 0)
+                    OpenJpegNative.DestroyCodestreamInfo(ref info);
+            }
+        }
+
+        public Jp2Pixels Decode(int reduce, PixelRect area)
+        {
+            var header = Header();
+            var codec = _codec.DangerousGetHandle();
+            var image = _image.DangerousGetHandle();
+            if (reduce < 0 || reduce >= header.Resolutions)
+                throw new Jp2Exception($"resolution reduction {reduce} is outside 0..{header.Resolutions - 1}");
+            if (OpenJpegNative.SetDecodedResolutionFactor(codec, (uint)reduce) == 0)
+                throw new Jp2Exception("OpenJPEG refused the resolution reduction: " + _sink.FirstError);
+            var full = area == new PixelRect(0, 0, header.Width, header.Height);
+            if (!full && OpenJpegNative.SetDecodeArea(codec, image,
+                    header.OriginX + area.X, header.OriginY + area.Y,
+                    header.OriginX + area.X + area.Width, header.OriginY + area.Y + area.Height) == 0)
+                throw new Jp2Exception("OpenJPEG refused the decode area: " + _sink.FirstError);
+            if (OpenJpegNative.Decode(codec, _stream.DangerousGetHandle(), image) == 0
+                || OpenJpegNative.EndDecompress(codec, _stream.DangerousGetHandle()) == 0)
+                throw new Jp2Exception("cannot decode the JPEG 2000 data: " + (_adapter.Failure?.Message ?? _sink.FirstError ?? "corrupt or truncated"));
+            var pixels = new Jp2Pixels(_image, header);
+            _image = new OpjImageHandle(); // ownership moved to the result
+            return pixels;
+        }
+
+        public void Dispose()
+        {
+            _image.Dispose();
+            _codec.Dispose();
+            _stream.Dispose();
+            _sink.Dispose();
+        }
+
+        private static int Sniff(Stream stream)
+        {
+            Span<byte> head = stackalloc byte[12];
+            var start = stream.Position;
+            var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = start;
+            if (n >= 12 && head.SequenceEqual(Jp2Signature))
+                return OpenJpegNative.CodecJp2;
+            if (n >= 4 && head[..4].SequenceEqual(J2kSignature))
+                return OpenJpegNative.CodecJ2k;
+            throw new Jp2Exception("not a JPEG 2000 file (no JP2 signature box or J2K SOC/SIZ marker)");
+        }
+    }
+}
+
+/// <summary>A JPEG 2000 file that cannot be read; the message is safe to show (no paths).</summary>
+public sealed class Jp2Exception(string message) : Exception(message);

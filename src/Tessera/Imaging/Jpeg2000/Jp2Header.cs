@@ -1,0 +1,43 @@
+namespace Tessera.Imaging.Jpeg2000;
+
+/// <summary>What a JPEG 2000 header says, before any pixel is decoded.</summary>
+public sealed record Jp2Header(
+    int Width,
+    int Height,
+    int OriginX,
+    int OriginY,
+    int Components,
+    int Precision,
+    bool Signed,
+    Jp2ColorSpace ColorSpace,
+    byte[]? IccProfile,
+    int Resolutions,
+    int TileWidth,
+    int TileHeight,
+    int TilesAcross,
+    int TilesDown,
+    IReadOnlyList<(int Width, int Height)> Precincts,
+    bool HasAlpha,
+    bool SubsampledChroma)
+{
+    /// <summary>Tiled for real: more than one tile in the codestream.</summary>
+    public bool IsTiled => TilesAcross * TilesDown > 1;
+
+    /// <summary>Size of the image at reduction <paramref name="r"/> (each halving rounds up, as in the codestream).</summary>
+    public (int Width, int Height) SizeAt(int r) =>
+        (Ceil(OriginX + Width, r) - Ceil(OriginX, r), Ceil(OriginY + Height, r) - Ceil(OriginY, r));
+
+    private static int Ceil(int v, int r) => (int)(((long)v + (1L << r) - 1) >> r);
+}
+
+/// <summary>opj COLOR_SPACE values.</summary>
+public enum Jp2ColorSpace
+{
+    Unknown = -1,
+    Unspecified = 0,
+    Srgb = 1,
+    Gray = 2,
+    Sycc = 3,
+    Eycc = 4,
+    Cmyk = 5,
+}

@@ -1,0 +1,90 @@
+using NetVips;
+
+namespace Tessera.Imaging.Jpeg2000;
+
+/// <summary>
+/// Decoded JPEG 2000 planes, kept in OpenJPEG's own memory. <see cref="ToImage"/> wraps them for libvips
+/// without copying; the planes must outlive every use of that image, so dispose this only after encoding.
+/// </summary>
+public sealed unsafe class Jp2Pixels : IDisposable
+{
+    private readonly OpjImageHandle _image;
+    private readonly Jp2Header _header;
+
+    internal Jp2Pixels(OpjImageHandle image, Jp2Header header)
+    {
+        _image = image;
+        _header = header;
+    }
+
+    /// <summary>
+    /// The decoded area as a libvips image: signed data offset to unsigned, precisions other than 8/16 scaled
+    /// to 8 or 16 bits, sub-sampled chroma upsampled, sYCC converted to RGB, the ICC profile attached.
+    /// </summary>
+    public Image ToImage()
+    {
+        var img = (OpjImage*)_image.DangerousGetHandle();
+        var comps = (OpjImageComp*)img->Comps;
+        int width = (int)comps[0].W, height = (int)comps[0].H;
+        var wide = _header.Precision > 8;
+        Image? joined = null;
+        for (var i = 0; i < img->NumComps; i++)
+        {
+            var c = comps[i];
+            if (c.Data == 0)
+                throw new Jp2Exception($"component {i} was not decoded");
+            var band = Image.NewFromMemory(c.Data, (ulong)c.W * c.H * 4, (int)c.W, (int)c.H, 1, Enums.BandFormat.Int);
+            band = ToDepth(band, (int)c.Prec, c.Sgnd != 0, wide);
+            if (c.W != width || c.H != height)
+                band = Upsample(band, width, height);
+            joined = joined is null ? band : joined.Bandjoin(band);
+        }
+        var image = joined!;
+        var space = (Jp2ColorSpace)img->ColorSpace;
+        var bands = (int)img->NumComps;
+        if (bands >= 3 && (space is Jp2ColorSpace.Sycc or Jp2ColorSpace.Eycc || (space is Jp2ColorSpace.Unspecified or Jp2ColorSpace.Unknown && _header.SubsampledChroma)))
+            image = YccToRgb(image, wide);
+        var interpretation = space == Jp2ColorSpace.Cmyk && bands >= 4 ? Enums.Interpretation.Cmyk
+            : bands >= 3 ? (wide ? Enums.Interpretation.Rgb16 : Enums.Interpretation.Srgb)
+            : wide ? Enums.Interpretation.Grey16 : Enums.Interpretation.Bw;
+        image = image.Copy(interpretation: interpretation);
+        if (_header.IccProfile is { Length: > 0 } icc)
+            image = image.Mutate(m => m.Set(GValue.BlobType, "icc-profile-data", icc));
+        return image;
+    }
+
+    private static Image ToDepth(Image band, int precision, bool signed, bool wide)
+    {
+        if (signed)
+            band += 1 << (precision - 1);
+        var target = wide ? 16 : 8;
+        if (precision != target)
+            band *= ((1 << target) - 1) / (double)((1L << precision) - 1);
+        return band.Cast(wide ? Enums.BandFormat.Ushort : Enums.BandFormat.Uchar);
+    }
+
+    private static Image Upsample(Image band, int width, int height)
+    {
+        band = band.Resize((double)width / band.Width, vscale: (double)height / band.Height, kernel: Enums.Kernel.Linear);
+        if (band.Width != width || band.Height != height)
+            band = band.Embed(0, 0, width, height, extend: Enums.Extend.Copy);
+        return band;
+    }
+
+    /// <summary>ITU-R BT.601 full-range YCbCr (sYCC) to RGB, on the first three bands.</summary>
+    private static Image YccToRgb(Image image, bool wide)
+    {
+        var offset = wide ? 32768.0 : 128.0;
+        var ycc = image.ExtractBand(0, n: 3).Linear([1.0, 1.0, 1.0], [0.0, -offset, -offset]);
+        using var matrix = Image.NewFromArray(new[,]
+        {
+            { 1.0, 0.0, 1.402 },
+            { 1.0, -0.344136, -0.714136 },
+            { 1.0, 1.772, 0.0 },
+        });
+        var rgb = ycc.Recomb(matrix).Cast(wide ? Enums.BandFormat.Ushort : Enums.BandFormat.Uchar);
+        return image.Bands > 3 ? rgb.Bandjoin(image.ExtractBand(3, n: image.Bands - 3)) : rgb;
+    }
+
+    public void Dispose() => _image.Dispose();
+}
