@@ -5,7 +5,7 @@ namespace Tessera.Iiif.Geometry;
 /// <summary>
 /// Turns a size parameter into output pixels for a region, by the rules of its version:
 /// exact integer arithmetic, 400 for sub-pixel output, for 3.0 upscaling without <c>^</c>, and for sizes
-/// beyond the limits; <c>max</c> shrinks to the limits instead.
+/// beyond the limits; <c>max</c> and <c>!w,h</c> shrink to the limits instead.
 /// </summary>
 public static class SizeResolver
 {

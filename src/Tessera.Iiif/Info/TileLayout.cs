@@ -13,7 +13,7 @@ public static class TileLayout
     public static PixelSize TileSize(SourceDescription source, int defaultTile, SizeLimits limits)
     {
         var tile = source.NativeTile is { Width: >= 64 and <= 4096, Height: >= 64 and <= 4096 } t ? t : new PixelSize(defaultTile, defaultTile);
-        while (!limits.Admits(tile) && tile.Width > 1 && tile.Height > 1)
+        while (!limits.Admits(tile) && (tile.Width > 1 || tile.Height > 1))
             tile = new PixelSize(Math.Max(1, tile.Width / 2), Math.Max(1, tile.Height / 2));
         return tile;
     }
