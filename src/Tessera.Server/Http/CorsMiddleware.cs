@@ -32,7 +32,7 @@ public sealed class CorsMiddleware(RequestDelegate next)
     {
         var origins = context.RequestServices.GetRequiredService<TesseraOptions>().CorsOrigins;
         var h = context.Response.Headers;
-        if (origins.Contains("*"))
+        if (origins.Count == 0 || origins.Contains("*"))
             h.AccessControlAllowOrigin = "*";
         else
         {

@@ -16,8 +16,16 @@ public sealed class TesseraOptions
 
     public int Port { get; set; } = 8182;
 
-    /// <summary>Extensions tried, in order, when an identifier names a file without its extension.</summary>
-    public List<string> Extensions { get; set; } = [".tif", ".tiff", ".png", ".jpg", ".jpeg", ".webp", ".gif"];
+    /// <summary>
+    /// Extensions tried, in order, when an identifier names a file without its extension; empty means
+    /// <see cref="DefaultExtensions"/>. (Not initialised with the defaults: the configuration binder appends
+    /// configured items to a list's initial ones, so a configured order would never replace them.)
+    /// </summary>
+    public List<string> Extensions { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultExtensions = [".tif", ".tiff", ".png", ".jpg", ".jpeg", ".webp", ".gif"];
+
+    public IReadOnlyList<string> EffectiveExtensions => Extensions.Count > 0 ? Extensions : DefaultExtensions;
 
     /// <summary>Largest output width (advertised as maxWidth); unset or 0 for none.</summary>
     public int? MaxWidth { get; set; }
@@ -41,8 +49,12 @@ public sealed class TesseraOptions
     /// <summary>zlib level for png output, 0–9: 6 is a good size/speed balance.</summary>
     public int PngCompression { get; set; } = 6;
 
-    /// <summary>Origins allowed by CORS; "*" for any.</summary>
-    public List<string> CorsOrigins { get; set; } = ["*"];
+    /// <summary>
+    /// Origins allowed by CORS; "*" for any, which is what an empty list (the default) means. The default is
+    /// not ["*"] because the configuration binder appends configured items to a list's initial ones, which
+    /// would keep "*" in every configured list.
+    /// </summary>
+    public List<string> CorsOrigins { get; set; } = [];
 
     /// <summary>Proxies (IP addresses or CIDR ranges) whose X-Forwarded-Proto/-Host/-Prefix are believed.</summary>
     public List<string> TrustedProxies { get; set; } = [];

@@ -28,7 +28,7 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:JpegQuality and WebpQuality must be between 1 and 100.");
         if (o.PngCompression is < 0 or > 9)
             errors.Add("Tessera:PngCompression must be between 0 and 9.");
-        if (o.Extensions.Count == 0 || o.Extensions.Any(e => !e.StartsWith('.')))
+        if (o.Extensions.Any(e => e.Length < 2 || !e.StartsWith('.')))
             errors.Add("Tessera:Extensions must list extensions starting with '.', e.g. .tif.");
         if (o.MaxConcurrentRenders < 0)
             errors.Add("Tessera:MaxConcurrentRenders must be 0 (automatic) or positive.");

@@ -18,7 +18,7 @@ public sealed class FileSourceResolver : ISourceResolver
             .Select(r => Path.GetFullPath(r))
             .Select(r => (r, RealPath.Resolve(r) ?? r))
             .ToList();
-        _extensions = options.Extensions;
+        _extensions = options.EffectiveExtensions;
     }
 
     public IReadOnlyList<string> Extensions => _extensions;
