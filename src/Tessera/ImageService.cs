@@ -45,10 +45,18 @@ public sealed partial class ImageService : IDisposable
     public SourceLayout Describe(ResolvedSource source) =>
         _layouts.GetOrAdd(source, () => Decoding(source, () => SourceInspector.Inspect(source.Path, _options.MaxSourcePixels)));
 
-    public ImagePlan Plan(ImageRequest request, SourceLayout layout) =>
-        Planner.TryPlan(request, layout.Description, _options.Limits, out var plan, out var error)
-            ? plan
-            : throw new IiifException(error!);
+    public ImagePlan Plan(ImageRequest request, SourceLayout layout)
+    {
+        if (!Planner.TryPlan(request, layout.Description, _options.Limits, out var plan, out var error))
+            throw new IiifException(error!);
+        // Encoders have hard size limits (WebP 16383 pixels a side, JPEG 65500). Past them libvips fails at encode time and
+        // the failure would be reported as a corrupt source (500); it is the request's size that cannot be met.
+        if (Encoder.MaxSide(request.Format) is { } max && Encoder.RotatedSize(plan.Output, request.Rotation) is var s
+            && (s.Width > max || s.Height > max))
+            throw new IiifException(IiifError.BadRequest(
+                $"{request.Format.Extension()} output is limited to {max} pixels a side; this request makes {s}"));
+        return plan;
+    }
 
     public async Task<RenderedImage> RenderAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, CancellationToken ct)
     {

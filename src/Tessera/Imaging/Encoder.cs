@@ -1,4 +1,5 @@
 using NetVips;
+using Tessera.Iiif.Geometry;
 using Tessera.Iiif.Grammar;
 
 namespace Tessera.Imaging;
@@ -19,6 +20,29 @@ public static class Encoder
             OutputFormat.Gif => image.GifsaveBuffer(keep: Enums.ForeignKeep.None),
             _ => throw new NotSupportedException($"format {format.Extension()} is not written by this server"),
         };
+    }
+
+    /// <summary>The largest width or height the format's encoder can write (checked against libvips), or null for no practical limit.</summary>
+    public static int? MaxSide(OutputFormat format) => format switch
+    {
+        OutputFormat.Webp => 16383,
+        OutputFormat.Jpg => 65500,
+        OutputFormat.Gif => 65535,
+        _ => null,
+    };
+
+    /// <summary>The size of <paramref name="output"/> once rotated: swapped for 90/270, the bounding box for other angles.</summary>
+    public static PixelSize RotatedSize(PixelSize output, RotationRequest rotation)
+    {
+        var degrees = (double)rotation.Normalized;
+        if (degrees % 180 == 0)
+            return output;
+        if (degrees % 90 == 0)
+            return new PixelSize(output.Height, output.Width);
+        var (sin, cos) = (Math.Abs(Math.Sin(degrees * Math.PI / 180)), Math.Abs(Math.Cos(degrees * Math.PI / 180)));
+        return new PixelSize(
+            (int)Math.Ceiling(output.Width * cos + output.Height * sin),
+            (int)Math.Ceiling(output.Width * sin + output.Height * cos));
     }
 
     internal static double[] White(int bands) => Enumerable.Repeat(255.0, Math.Max(1, bands)).ToArray();

@@ -1,0 +1,42 @@
+using Tessera.Caching;
+using Tessera.Imaging;
+using Tessera.Iiif.Geometry;
+using Tessera.Sources;
+using Tessera.Tests.Support;
+
+namespace Tessera.Tests.Caching;
+
+public sealed class LayoutCacheTests
+{
+    [Fact]
+    public void Same_version_is_inspected_once_and_a_new_version_again()
+    {
+        var cache = new LayoutCache();
+        var inspections = 0;
+        SourceLayout Inspect()
+        {
+            inspections++;
+            return new SourceLayout(Iiif.Planning.SourceDescription.Single(new PixelSize(1, 1)), "pngload", 1, [], []);
+        }
+        var v1 = new ResolvedSource("x", "/images/x.png", 10, DateTimeOffset.UnixEpoch);
+        cache.GetOrAdd(v1, Inspect);
+        cache.GetOrAdd(v1 with { }, Inspect);
+        Assert.Equal(1, inspections);
+        cache.GetOrAdd(v1 with { Length = 11 }, Inspect);
+        cache.GetOrAdd(v1 with { LastModified = DateTimeOffset.UnixEpoch.AddSeconds(1) }, Inspect);
+        Assert.Equal(3, inspections);
+    }
+
+    [Fact]
+    public void A_replaced_file_is_re_inspected_through_the_service()
+    {
+        using var engine = new Engine();
+        var path = engine.PathOf("swap.png");
+        TestImages.Smooth(100, 50).Pngsave(path);
+        Assert.Equal(new PixelSize(100, 50), engine.Describe("swap").Description.Size);
+
+        TestImages.Smooth(80, 60).Pngsave(path);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        Assert.Equal(new PixelSize(80, 60), engine.Describe("swap").Description.Size);
+    }
+}
