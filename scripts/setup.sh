@@ -3,8 +3,8 @@
 # Idempotent and quick when everything is there. Usage: setup.sh [--tests]
 set -euo pipefail
 
-packages=()          # needed to serve
-test_packages=()     # needed only by the test suite
+packages=(libopenjp2-7)                        # needed to serve: JPEG 2000 sources
+test_packages=(libopenjp2-tools openjph-tools) # needed by the tests: they make their JPEG 2000 files
 [[ "${1:-}" == "--tests" ]] && packages+=("${test_packages[@]}")
 
 missing=()

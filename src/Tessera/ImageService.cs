@@ -6,6 +6,7 @@ using Tessera.Iiif;
 using Tessera.Iiif.Grammar;
 using Tessera.Iiif.Planning;
 using Tessera.Imaging;
+using Tessera.Imaging.Jpeg2000;
 using Tessera.Sources;
 
 namespace Tessera;
@@ -26,6 +27,7 @@ public sealed partial class ImageService : IDisposable
     private readonly LayoutCache _layouts = new();
     private readonly SemaphoreSlim _renders;
     private readonly EncoderSettings _encoder;
+    private readonly Jp2RegionReader _jp2Reader;
 
     public ImageService(ISourceResolver resolver, TesseraOptions options, ILogger<ImageService> log)
     {
@@ -36,6 +38,13 @@ public sealed partial class ImageService : IDisposable
         _renders = new SemaphoreSlim(slots, slots);
         _encoder = new EncoderSettings(options.JpegQuality, options.WebpQuality, options.PngCompression);
         VipsRuntime.Initialise();
+        OpenJpegLibrary.Configure(options.OpenJpegLibrary);
+        var jp2Threads = options.Jpeg2000Threads > 0 ? options.Jpeg2000Threads : Environment.ProcessorCount;
+        _jp2Reader = new Jp2RegionReader(jp2Threads, log);
+        if (OpenJpegLibrary.IsAvailable)
+            LogOpenJpeg(OpenJpegLibrary.Version ?? "?");
+        else
+            LogOpenJpegMissing(options.OpenJpegLibrary);
     }
 
     public ResolvedSource Resolve(string identifier) =>
@@ -63,7 +72,8 @@ public sealed partial class ImageService : IDisposable
         await _renders.WaitAsync(ct);
         try
         {
-            var bytes = Decoding(source, () => Renderer.Render(source.Path, layout, plan, _encoder));
+            IRegionReader reader = layout.Loader == SourceInspector.Jp2Loader ? _jp2Reader : VipsRegionReader.Instance;
+            var bytes = Decoding(source, () => Renderer.Render(reader, source.Path, layout, plan, _encoder));
             LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
             return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
         }
@@ -80,7 +90,7 @@ public sealed partial class ImageService : IDisposable
         {
             return work();
         }
-        catch (VipsException e)
+        catch (Exception e) when (e is VipsException or Jp2Exception)
         {
             LogDecodeFailed(source.Identifier, e.Message.ReplaceLineEndings(" "));
             throw new IiifException(new IiifError(500, $"the source image of '{Clip(source.Identifier)}' is corrupt or cannot be decoded"));
@@ -93,6 +103,12 @@ public sealed partial class ImageService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "rendered {Identifier} {Canonical} via {Strategy} (level {Level}), {Bytes} bytes")]
     private partial void LogRendered(string identifier, string canonical, string strategy, int level, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "JPEG 2000 sources are read with OpenJPEG {Version}")]
+    private partial void LogOpenJpeg(string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "JPEG 2000 sources are disabled: {Library} cannot be loaded (install the Debian/Ubuntu package libopenjp2-7); such requests answer 501")]
+    private partial void LogOpenJpegMissing(string library);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "cannot decode source of {Identifier}: {Detail}")]
     private partial void LogDecodeFailed(string identifier, string detail);

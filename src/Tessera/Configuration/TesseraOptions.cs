@@ -23,7 +23,8 @@ public sealed class TesseraOptions
     /// </summary>
     public List<string> Extensions { get; set; } = [];
 
-    public static readonly IReadOnlyList<string> DefaultExtensions = [".tif", ".tiff", ".png", ".jpg", ".jpeg", ".webp", ".gif"];
+    public static readonly IReadOnlyList<string> DefaultExtensions =
+        [".tif", ".tiff", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".jp2", ".jpx", ".j2k", ".j2c", ".jph", ".jhc"];
 
     public IReadOnlyList<string> EffectiveExtensions => Extensions.Count > 0 ? Extensions : DefaultExtensions;
 
@@ -61,6 +62,12 @@ public sealed class TesseraOptions
 
     /// <summary>When set, the base of every id URL (e.g. https://images.example.org/iiif); wins over forwarded headers.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The OpenJPEG library to load for JPEG 2000 sources: a file name or an absolute path.</summary>
+    public string OpenJpegLibrary { get; set; } = "libopenjp2.so.7";
+
+    /// <summary>OpenJPEG decoding threads per request; 0 means one per core.</summary>
+    public int Jpeg2000Threads { get; set; }
 
     /// <summary>Images decoded at once; 0 means twice the number of cores.</summary>
     public int MaxConcurrentRenders { get; set; }

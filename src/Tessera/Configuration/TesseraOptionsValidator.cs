@@ -30,6 +30,10 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:PngCompression must be between 0 and 9.");
         if (o.Extensions.Any(e => e.Length < 2 || !e.StartsWith('.')))
             errors.Add("Tessera:Extensions must list extensions starting with '.', e.g. .tif.");
+        if (o.Jpeg2000Threads < 0)
+            errors.Add("Tessera:Jpeg2000Threads must be 0 (one per core) or positive.");
+        if (string.IsNullOrWhiteSpace(o.OpenJpegLibrary))
+            errors.Add("Tessera:OpenJpegLibrary must name the OpenJPEG library (default libopenjp2.so.7).");
         if (o.MaxConcurrentRenders < 0)
             errors.Add("Tessera:MaxConcurrentRenders must be 0 (automatic) or positive.");
         if (o.PublicBaseUrl is { Length: > 0 } b

@@ -15,7 +15,8 @@ public static class Encoder
         {
             OutputFormat.Jpg => image.JpegsaveBuffer(q: settings.JpegQuality, keep: Enums.ForeignKeep.None),
             OutputFormat.Png => image.PngsaveBuffer(compression: settings.PngCompression, bitdepth: bitonal ? 1 : null, keep: Enums.ForeignKeep.None),
-            OutputFormat.Webp => image.WebpsaveBuffer(q: settings.WebpQuality, keep: Enums.ForeignKeep.None),
+            // Bitonal must stay black and white: lossy WebP would bring grey back at every edge.
+            OutputFormat.Webp => image.WebpsaveBuffer(q: settings.WebpQuality, lossless: bitonal, keep: Enums.ForeignKeep.None),
             OutputFormat.Tif => image.TiffsaveBuffer(compression: Enums.ForeignTiffCompression.Deflate, keep: Enums.ForeignKeep.None),
             OutputFormat.Gif => image.GifsaveBuffer(keep: Enums.ForeignKeep.None),
             _ => throw new NotSupportedException($"format {format.Extension()} is not written by this server"),

@@ -6,16 +6,17 @@ using Tessera.Iiif.Planning;
 namespace Tessera.Imaging;
 
 /// <summary>
-/// Executes an <see cref="ImagePlan"/>: decode the chosen level, crop, scale to the exact output size,
+/// Executes an <see cref="ImagePlan"/>: read the region at the chosen level (<see cref="IRegionReader"/>), scale to the exact output size,
 /// orient, convert to 8-bit sRGB, mirror/rotate, apply the quality, encode. Region and size first, so
 /// every later step works on the (usually small) output rather than on the source.
 /// </summary>
 public static class Renderer
 {
-    public static byte[] Render(string path, SourceLayout layout, ImagePlan plan, EncoderSettings settings)
+    public static byte[] Render(IRegionReader reader, string path, SourceLayout layout, ImagePlan plan, EncoderSettings settings)
     {
-        using var level = LevelLoader.OpenPixels(path, layout.Levels[plan.Level], layout.Loader);
-        var image = CropAndScale(level, layout, plan);
+        // The region's pixels (and whatever backs them) stay alive until the output is encoded.
+        using var region = reader.Read(path, layout, plan);
+        var image = Scale(region.Image, Orientation.ToDisplay(plan.Output, layout.Orientation)); // stored axes
 
         var rotation = plan.Request.Rotation;
         var needsRandomAccess = layout.Orientation != 1 || rotation.Normalized != 0;
@@ -29,23 +30,6 @@ public static class Renderer
         image = ApplyQuality(image, plan.Request.Quality);
         using (image)
             return Encoder.Encode(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings);
-    }
-
-    private static Image CropAndScale(Image level, SourceLayout layout, ImagePlan plan)
-    {
-        // The decoder's level may differ by a pixel from the predicted one; map from the actual size.
-        var stored = new PixelSize(level.Width, level.Height);
-        var display = Orientation.ToDisplay(stored, layout.Orientation);
-        var region = plan.Level == 0 ? plan.Region
-            : display == plan.LevelSize ? plan.RegionAtLevel
-            : Planner.ScaleRect(plan.Region, plan.Image, display);
-        var crop = Orientation.ToStored(region, stored, layout.Orientation);
-        var output = Orientation.ToDisplay(plan.Output, layout.Orientation); // same swap, back to stored axes
-
-        var image = crop == new PixelRect(0, 0, stored.Width, stored.Height)
-            ? level
-            : level.Crop(crop.X, crop.Y, crop.Width, crop.Height);
-        return Scale(image, output);
     }
 
     /// <summary>Resizes to exactly <paramref name="size"/>, premultiplying alpha so edges do not darken.</summary>

@@ -2,6 +2,7 @@ using NetVips;
 using Tessera.Iiif;
 using Tessera.Iiif.Geometry;
 using Tessera.Iiif.Planning;
+using Tessera.Imaging.Jpeg2000;
 
 namespace Tessera.Imaging;
 
@@ -14,10 +15,23 @@ public static class SourceInspector
 {
     private const int MinLevelSide = 32;
 
+    /// <summary>
+    /// libvips chooses a loader from a file's content, not its name; only image formats are served, so a
+    /// renamed CSV, matrix or .vips file under a root is refused rather than decoded.
+    /// </summary>
+    private static readonly HashSet<string> ServedLoaders = ["jpegload", "pngload", "tiffload", "webpload", "gifload", "heifload"];
+
+    public const string Jp2Loader = "openjpeg";
+
     public static SourceLayout Inspect(string path, long maxSourcePixels)
     {
+        if (Jp2Codec.IsJpeg2000(path))
+            return InspectJp2(path, maxSourcePixels);
         using var image = LevelLoader.OpenHeader(path, new LevelSpec(0, -1, 1));
         var loader = image.Contains("vips-loader") ? (string)image.Get("vips-loader") : "unknown";
+        if (!ServedLoaders.Contains(loader))
+            throw new IiifException(IiifError.NotImplemented(
+                $"the source is a {loader.Replace("load", "")} file, which this server does not serve as an image"));
         var stored = new PixelSize(image.Width, image.Height);
         if (stored.Area > maxSourcePixels)
             throw new IiifException(IiifError.NotImplemented(
@@ -46,6 +60,42 @@ public static class SourceInspector
             image.HasAlpha(),
             loader.Replace("load", ""));
         return new SourceLayout(description, loader, orientation, specs, sizes);
+    }
+
+    /// <summary>
+    /// JPEG 2000: one level per resolution the codestream holds (each reduction halves, rounding up).
+    /// Codestream tiles larger than 512 are advertised as 512 (they divide them, so a viewer's tile never
+    /// straddles two); untiled, precinct-coded files get the default tile size.
+    /// </summary>
+    private static SourceLayout InspectJp2(string path, long maxSourcePixels)
+    {
+        if (!OpenJpegLibrary.IsAvailable)
+            throw new IiifException(IiifError.NotImplemented(OpenJpegLibrary.MissingReason));
+        Jp2Header header;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
+            header = Jp2Codec.ReadHeader(file, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Path.GetFileName(path));
+        var size = new PixelSize(header.Width, header.Height);
+        if (size.Area > maxSourcePixels)
+            throw new IiifException(IiifError.NotImplemented(
+                $"the source image is {size} pixels, more than this server's ceiling of {maxSourcePixels} (MaxSourcePixels)"));
+
+        var specs = new List<LevelSpec>();
+        var sizes = new List<PixelSize>();
+        for (var r = 0; r < header.Resolutions && r < 31; r++)
+        {
+            var (w, h) = header.SizeAt(r);
+            specs.Add(new LevelSpec(0, -1, 1 << r));
+            sizes.Add(new PixelSize(w, h));
+        }
+        PixelSize? tile = null;
+        if (header.IsTiled)
+            tile = header.TileWidth > 512 && header.TileWidth % 512 == 0 && header.TileHeight % 512 == 0
+                ? new PixelSize(512, 512)
+                : new PixelSize(header.TileWidth, header.TileHeight);
+        var cmyk = header.ColorSpace == Jp2ColorSpace.Cmyk;
+        var hasAlpha = header.HasAlpha || header.Components == 2 || (header.Components == 4 && !cmyk) || header.Components > 4;
+        var description = new SourceDescription(size, sizes, tile, header.Components >= 3, hasAlpha, "jp2");
+        return new SourceLayout(description, Jp2Loader, 1, specs, sizes);
     }
 
     /// <summary>Decoder shrinks give floor(size / shrink) (checked against libvips).</summary>

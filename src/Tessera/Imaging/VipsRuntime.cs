@@ -18,6 +18,8 @@ public static class VipsRuntime
         Cache.Max = 0;
         Cache.MaxFiles = 0;
         Cache.MaxMem = 0;
+        // Loaders libvips marks untrusted (e.g. those built on ImageMagick or matio) never see a source file.
+        NetVips.NetVips.BlockUntrusted = true;
     }
 
     public static string Version => $"{NetVips.NetVips.Version(0)}.{NetVips.NetVips.Version(1)}.{NetVips.NetVips.Version(2)}";

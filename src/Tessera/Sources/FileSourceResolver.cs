@@ -61,7 +61,7 @@ public sealed class FileSourceResolver : ISourceResolver
         if (!info.Exists)
             return null;
         var real = RealPath.Resolve(path);
-        if (real is null || !real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (real is null || !real.StartsWith(realRoot.TrimEnd('/') + '/', StringComparison.Ordinal))
             return null;
         return new ResolvedSource(identifier, real, info.Length, info.LastWriteTimeUtc);
     }

@@ -13,6 +13,15 @@ public static unsafe class Jp2Codec
     private static readonly byte[] Jp2Signature = [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A];
     private static readonly byte[] J2kSignature = [0xFF, 0x4F, 0xFF, 0x51];
 
+    /// <summary>Whether the file starts like JPEG 2000 (a JP2/JPX signature box or a J2K codestream).</summary>
+    public static bool IsJpeg2000(string path)
+    {
+        Span<byte> head = stackalloc byte[12];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return (n >= 12 && head.SequenceEqual(Jp2Signature)) || (n >= 4 && head[..4].SequenceEqual(J2kSignature));
+    }
+
     public static Jp2Header ReadHeader(Stream stream, ILogger log, string name)
     {
         using var session = Session.Open(stream, log, name, threads: 1);
