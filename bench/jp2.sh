@@ -18,10 +18,13 @@ src="$OUT/photo-${W}x${H}.ppm"
 jp2="$OUT/photo-${W}x${H}.jp2"
 # ~1.5 bit/px lossy (ratio 16 on 24 bpp), 7 resolutions, RPCL, 256x256 precincts, 64x64 code-blocks, PLT markers.
 [[ -s "$jp2" ]] || opj_compress -i "$src" -o "$jp2" -I -r 16 -n 7 -p RPCL -c '[256,256]' -b 64,64 -PLT >/dev/null
+tiled="$OUT/photo-${W}x${H}-tiled.jp2"
+# The same, in 1024x1024 codestream tiles (as many collections store them).
+[[ -s "$tiled" ]] || opj_compress -i "$src" -o "$tiled" -I -r 16 -n 7 -p RPCL -c '[256,256]' -b 64,64 -PLT -t 1024,1024 >/dev/null
 jph="$OUT/photo-${W}x${H}.jph"
 # HTJ2K twin: irreversible, 6 decompositions (7 resolutions), RPCL, 256x256 precincts.
 [[ -s "$jph" ]] || ojph_compress -i "$src" -o "$jph" -num_decomps 6 -reversible false -qstep 0.02 \
   -prog_order RPCL -precincts '{256,256}' -block_size '{64,64}' >/dev/null
-ls -l "$jp2" "$jph"
+ls -l "$jp2" "$tiled" "$jph"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-"${bench[@]}" jp2 "$jp2" "$jph"
+"${bench[@]}" jp2 "$jp2" "$tiled" "$jph"

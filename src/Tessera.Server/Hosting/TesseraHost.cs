@@ -38,6 +38,9 @@ public static class TesseraHost
         ConfigureForwardedHeaders(builder.Services, options);
 
         var app = builder.Build();
+        // The engine is made when the server has started, not at the first request, so that start-up says at once whether
+        // JPEG 2000 sources can be served (ImageService logs one warning naming the package when libopenjp2 is missing).
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ImageService>());
         // With no known proxies and no known networks the middleware trusts every peer, so it is only
         // added when some proxy is configured; otherwise X-Forwarded-* from any client would forge ids.
         if (options.TrustedProxies.Count > 0)

@@ -33,9 +33,7 @@ public static class SourceInspector
             throw new IiifException(IiifError.NotImplemented(
                 $"the source is a {loader.Replace("load", "")} file, which this server does not serve as an image"));
         var stored = new PixelSize(image.Width, image.Height);
-        if (stored.Area > maxSourcePixels)
-            throw new IiifException(IiifError.NotImplemented(
-                $"the source image is {stored} pixels, more than this server's ceiling of {maxSourcePixels} (MaxSourcePixels)"));
+        CheckCeiling(stored, maxSourcePixels);
 
         var orientation = image.Contains("orientation") ? Math.Clamp((int)image.Get("orientation"), 1, 8) : 1;
         var (specs, sizes) = loader switch
@@ -75,9 +73,7 @@ public static class SourceInspector
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
             header = Jp2Codec.ReadHeader(file, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Path.GetFileName(path));
         var size = new PixelSize(header.Width, header.Height);
-        if (size.Area > maxSourcePixels)
-            throw new IiifException(IiifError.NotImplemented(
-                $"the source image is {size} pixels, more than this server's ceiling of {maxSourcePixels} (MaxSourcePixels)"));
+        CheckCeiling(size, maxSourcePixels);
 
         var specs = new List<LevelSpec>();
         var sizes = new List<PixelSize>();
@@ -96,6 +92,14 @@ public static class SourceInspector
         var hasAlpha = header.HasAlpha || header.Components == 2 || (header.Components == 4 && !cmyk) || header.Components > 4;
         var description = new SourceDescription(size, sizes, tile, header.Components >= 3, hasAlpha, "jp2");
         return new SourceLayout(description, Jp2Loader, 1, specs, sizes);
+    }
+
+    /// <summary>A guard against decompression bombs: refuse before any pixel is decoded.</summary>
+    private static void CheckCeiling(PixelSize size, long maxSourcePixels)
+    {
+        if (size.Area > maxSourcePixels)
+            throw new IiifException(IiifError.NotImplemented(
+                $"the source image is {size} pixels, more than this server's ceiling of {maxSourcePixels} (MaxSourcePixels)"));
     }
 
     /// <summary>Decoder shrinks give floor(size / shrink) (checked against libvips).</summary>

@@ -4,12 +4,15 @@ using NetVips;
 namespace Tessera.Server.Tests.Conformance;
 
 /// <summary>
-/// The IIIF consortium's validator test pattern (1000x1000, 10x10 squares of 100px), served in place
-/// from the project's shared/test-images folder under its own identifier.
+/// The IIIF consortium's validator test pattern (1000x1000, 10x10 squares of 100px), as PNG and as JPEG 2000, served in
+/// place from the project's shared/test-images folder under its own identifier.
 /// </summary>
 public static class TestPattern
 {
     public const string Id = "67352ccc-d1b0-11e1-89ae-279075081939";
+
+    /// <summary>The same pattern as JPEG 2000, beside the PNG: named with its extension, since the PNG wins without one.</summary>
+    public const string Jp2Id = Id + ".jp2";
     public const int Size = 1000;
     public const int Square = 100;
 
@@ -33,8 +36,8 @@ public static class TestPattern
         foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
             for (var dir = start.Length > 0 ? new DirectoryInfo(start) : null; dir is not null; dir = dir.Parent)
                 candidates.Add(Path.Combine(dir.FullName, "shared", "test-images"));
-        return candidates.Select(Path.GetFullPath).FirstOrDefault(c => File.Exists(Path.Combine(c, Id + ".png")))
-            ?? throw new InvalidOperationException($"the IIIF test pattern {Id}.png was not found in any shared/test-images above {AppContext.BaseDirectory} (set TESSERA_REPO)");
+        return candidates.Select(Path.GetFullPath).FirstOrDefault(c => File.Exists(Path.Combine(c, Id + ".png")) && File.Exists(Path.Combine(c, Jp2Id)))
+            ?? throw new InvalidOperationException($"the IIIF test pattern ({Id}.png and {Jp2Id}) was not found in any shared/test-images above {AppContext.BaseDirectory} (set TESSERA_REPO)");
     }
 
     private static byte[,][] ReadColours()

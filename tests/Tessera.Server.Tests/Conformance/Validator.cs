@@ -12,11 +12,19 @@ public sealed class ConformanceCollection : ICollectionFixture<ConformanceServer
     public const string Name = "conformance server";
 }
 
+/// <summary>A second server for the checks against the JPEG 2000 test pattern, so they run beside those against the PNG.</summary>
+[CollectionDefinition(Name)]
+public sealed class Jp2ConformanceCollection : ICollectionFixture<ConformanceServer>
+{
+    public const string Name = "conformance server (jp2)";
+}
+
 /// <summary>
-/// What the IIIF image validator sends and how it judges the replies, for one API version ("2" or "3"):
-/// its request headers, its default size, and its square-colour match.
+/// What the IIIF image validator sends and how it judges the replies, for one API version ("2" or "3") and one identifier
+/// of the test pattern (<see cref="TestPattern.Id"/>, the PNG, or <see cref="TestPattern.Jp2Id"/>): its request headers,
+/// its default size, and its square-colour match.
 /// </summary>
-public sealed class Validator(ConformanceServer server, string version)
+public sealed class Validator(ConformanceServer server, string version, string identifier = TestPattern.Id)
 {
     public static readonly (string, string)[] Headers =
     [
@@ -29,18 +37,21 @@ public sealed class Validator(ConformanceServer server, string version)
 
     public bool V3 => version == "3";
 
+    /// <summary>The identifier the validator is pointed at.</summary>
+    public string Id => identifier;
+
     public string Prefix => $"/iiif/{version}";
 
-    public string InfoUrl(string id = TestPattern.Id) => $"{server.Origin}{Prefix}/{id}/info.json";
+    public string InfoUrl() => $"{server.Origin}{Prefix}/{identifier}/info.json";
 
     public string DefaultSize => V3 ? "max" : "full";
 
-    public string ImagePath(string region = "full", string? size = null, string rotation = "0", string quality = "default", string format = "jpg", string id = TestPattern.Id) =>
-        $"{Prefix}/{id}/{region}/{size ?? DefaultSize}/{rotation}/{quality}.{format}";
+    public string ImagePath(string region = "full", string? size = null, string rotation = "0", string quality = "default", string format = "jpg", string? id = null) =>
+        $"{Prefix}/{id ?? identifier}/{region}/{size ?? DefaultSize}/{rotation}/{quality}.{format}";
 
     public Task<Reply> Get(string path, params (string, string)[] extra) => server.GetAsync(path, [.. Headers, .. extra]);
 
-    public Task<Reply> GetInfo(string id = TestPattern.Id) => Get($"{Prefix}/{id}/info.json");
+    public Task<Reply> GetInfo() => Get($"{Prefix}/{identifier}/info.json");
 
     /// <summary>GET an image; it must be 200 and decodable.</summary>
     public async Task<Image> GetImage(string region = "full", string? size = null, string rotation = "0", string quality = "default", string format = "jpg")

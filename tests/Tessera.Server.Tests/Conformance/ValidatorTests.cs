@@ -8,11 +8,12 @@ namespace Tessera.Server.Tests.Conformance;
 /// The IIIF image validator's level 0-2 tests (and its optional link-header, mirroring and format tests),
 /// re-implemented against the consortium test pattern. Where the validator draws one random value, these
 /// draw several from fixed seeds; where it samples 5 squares and accepts 4, these check many and accept none wrong.
-/// Test names follow the validator's.
+/// Test names follow the validator's. Each check runs for both versions and for the pattern both as a PNG and as JPEG 2000
+/// (the consortium's own .jp2, served in place under the identifier with its extension).
 /// </summary>
-public abstract class ValidatorTests(ConformanceServer server, string version)
+public abstract class ValidatorTests(ConformanceServer server, string version, string identifier)
 {
-    protected readonly Validator V = new(server, version);
+    protected readonly Validator V = new(server, version, identifier);
 
     private static int Seed(string test, string version) => test.Length * 1000 + version[0];
 
@@ -87,14 +88,14 @@ public abstract class ValidatorTests(ConformanceServer server, string version)
     [Fact]
     public async Task jsonld()
     {
-        var reply = await server.GetAsync($"{V.Prefix}/{TestPattern.Id}/info.json", ("Accept", "application/ld+json"));
+        var reply = await server.GetAsync($"{V.Prefix}/{V.Id}/info.json", ("Accept", "application/ld+json"));
         Assert.StartsWith("application/ld+json", reply.ContentType);
     }
 
     [Fact]
     public async Task baseurl_redirect()
     {
-        var reply = await V.Get($"{V.Prefix}/{TestPattern.Id}");
+        var reply = await V.Get($"{V.Prefix}/{V.Id}");
         Assert.InRange(reply.Status, 301, 308);
         var target = reply.Headers.Location?.OriginalString;
         Assert.Equal(V.InfoUrl(), target);
@@ -104,7 +105,7 @@ public abstract class ValidatorTests(ConformanceServer server, string version)
     [Fact]
     public async Task id_escaped()
     {
-        var reply = await V.Get(V.ImagePath(id: TestPattern.Id.Replace("-", "%2D")));
+        var reply = await V.Get(V.ImagePath(id: V.Id.Replace("-", "%2D")));
         using var image = Pixels.Decode(reply);
         Validator.AssertAllSquares(image, 100, 100, "escaped id");
     }
@@ -368,10 +369,19 @@ public abstract class ValidatorTests(ConformanceServer server, string version)
 }
 
 [Collection(ConformanceCollection.Name)]
-public sealed class Validator2Tests(ConformanceServer server) : ValidatorTests(server, "2");
+public sealed class Validator2Tests(ConformanceServer server) : ValidatorTests(server, "2", TestPattern.Id);
+
+[Collection(Jp2ConformanceCollection.Name)]
+public sealed class Validator2Jp2Tests(ConformanceServer server) : ValidatorTests(server, "2", TestPattern.Jp2Id);
 
 [Collection(ConformanceCollection.Name)]
-public sealed class Validator3Tests(ConformanceServer server) : ValidatorTests(server, "3")
+public sealed class Validator3Tests(ConformanceServer server) : Validator3TestsBase(server, TestPattern.Id);
+
+[Collection(Jp2ConformanceCollection.Name)]
+public sealed class Validator3Jp2Tests(ConformanceServer server) : Validator3TestsBase(server, TestPattern.Jp2Id);
+
+/// <summary>The validator's checks that exist for 3.0 only.</summary>
+public abstract class Validator3TestsBase(ConformanceServer server, string identifier) : ValidatorTests(server, "3", identifier)
 {
     [Fact]
     public async Task region_square()

@@ -93,7 +93,7 @@ public sealed class RenderDimensionsTests(ITestOutputHelper log) : IDisposable
             Assert.True(reduced >= 3, $"only {reduced} requests used a reduced level");
     }
 
-    private static string RandomRegion(Random rng, PixelSize size)
+    internal static string RandomRegion(Random rng, PixelSize size)
     {
         switch (rng.Next(6))
         {
@@ -109,7 +109,7 @@ public sealed class RenderDimensionsTests(ITestOutputHelper log) : IDisposable
         }
     }
 
-    private static string RandomSize(Random rng, ApiVersion version)
+    internal static string RandomSize(Random rng, ApiVersion version)
     {
         var up = version == ApiVersion.V3 && rng.Next(4) == 0 ? "^" : "";
         int w = rng.Next(1, 400), h = rng.Next(1, 400);

@@ -12,6 +12,7 @@ public static unsafe class Jp2Codec
 {
     private static readonly byte[] Jp2Signature = [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A];
     private static readonly byte[] J2kSignature = [0xFF, 0x4F, 0xFF, 0x51];
+    private const uint HtCodeBlocks = 0x40; // code-block style bit of HTJ2K (Part 15) code-blocks
 
     /// <summary>Whether the file starts like JPEG 2000 (a JP2/JPX signature box or a J2K codestream).</summary>
     public static bool IsJpeg2000(string path)
@@ -45,16 +46,19 @@ public static unsafe class Jp2Codec
         private readonly OpjStreamHandle _stream;
         private readonly StreamAdapter _adapter;
         private readonly MessageSink _sink;
+        private readonly List<(int Width, int Height)>? _precincts;
         private OpjImageHandle _image;
 
-        private Session(OpjCodecHandle codec, OpjStreamHandle stream, StreamAdapter adapter, MessageSink sink, OpjImageHandle image)
+        private Session(OpjCodecHandle codec, OpjStreamHandle stream, StreamAdapter adapter, MessageSink sink, OpjImageHandle image,
+            List<(int Width, int Height)>? precincts)
         {
-            (_codec, _stream, _adapter, _sink, _image) = (codec, stream, adapter, sink, image);
+            (_codec, _stream, _adapter, _sink, _image, _precincts) = (codec, stream, adapter, sink, image, precincts);
         }
 
         public static Session Open(Stream stream, ILogger log, string name, int threads)
         {
             var format = Sniff(stream);
+            var precincts = CodingStyle.Precincts(stream);
             var sink = new MessageSink(log, name);
             var codec = OpjCodecHandle.Create(format);
             OpjStreamHandle? opjStream = null;
@@ -76,7 +80,7 @@ public static unsafe class Jp2Codec
                         OpenJpegNative.ImageDestroy(image);
                     throw new Jp2Exception("cannot read the JPEG 2000 header: " + (adapter.Failure?.Message ?? sink.FirstError ?? "malformed"));
                 }
-                return new Session(codec, opjStream, adapter, sink, OpjImageHandle.FromPointer(image));
+                return new Session(codec, opjStream, adapter, sink, OpjImageHandle.FromPointer(image), precincts);
             }
             catch
             {
@@ -97,10 +101,9 @@ public static unsafe class Jp2Codec
                 var cs = (OpjCodestreamInfo*)info;
                 var tccp = info == 0 ? null : (OpjTccpInfo*)cs->DefaultTccpInfo;
                 var resolutions = tccp is null ? 1 : (int)tccp->NumResolutions;
-                var precincts = new List<(int, int)>();
-                if (tccp is not null)
-                    for (var r = 0; r < resolutions && r < 33; r++)
-                        precincts.Add(((tccp->Csty & 1) != 0 ? 1 << (int)tccp->PrcW[r] : 1 << 15, (tccp->Csty & 1) != 0 ? 1 << (int)tccp->PrcH[r] : 1 << 15));
+                // From the COD segment: opj_get_cstr_info's copy of the precinct sizes is incomplete (see CodingStyle).
+                var precincts = _precincts is { } read && read.Count == resolutions ? read
+                    : Enumerable.Repeat((1 << 15, 1 << 15), resolutions).ToList();
                 byte[]? icc = null;
                 if (img->IccProfileLen > 0 && img->IccProfileBuf != 0)
                     icc = new ReadOnlySpan<byte>((void*)img->IccProfileBuf, (int)img->IccProfileLen).ToArray();
@@ -117,7 +120,9 @@ public static unsafe class Jp2Codec
                     resolutions,
                     info == 0 ? (int)(img->X1 - img->X0) : (int)cs->Tdx, info == 0 ? (int)(img->Y1 - img->Y0) : (int)cs->Tdy,
                     info == 0 ? 1 : (int)cs->Tw, info == 0 ? 1 : (int)cs->Th,
-                    precincts, hasAlpha, subsampled);
+                    precincts, hasAlpha, subsampled,
+                    tccp is not null && (tccp->CblkSty & HtCodeBlocks) != 0,
+                    info == 0 ? (int)img->X0 : (int)cs->Tx0, info == 0 ? (int)img->Y0 : (int)cs->Ty0);
             }
             finally
             {
@@ -135,17 +140,46 @@ public static unsafe class Jp2Codec
                 throw new Jp2Exception($"resolution reduction {reduce} is outside 0..{header.Resolutions - 1}");
             if (OpenJpegNative.SetDecodedResolutionFactor(codec, (uint)reduce) == 0)
                 throw new Jp2Exception("OpenJPEG refused the resolution reduction: " + _sink.FirstError);
-            var full = area == new PixelRect(0, 0, header.Width, header.Height);
+            // OpenJPEG 2.5.0 leaves HT code-blocks undecoded (flat grey) in any tile that the decode area covers only in part;
+            // whole tiles decode correctly. So HTJ2K areas are widened to whole codestream tiles (for an untiled file, the
+            // whole image at this reduction) and the area is cut from the result.
+            var decoded = header.HighThroughput ? WholeTiles(header, area) : area;
+            var full = decoded == new PixelRect(0, 0, header.Width, header.Height);
             if (!full && OpenJpegNative.SetDecodeArea(codec, image,
-                    header.OriginX + area.X, header.OriginY + area.Y,
-                    header.OriginX + area.X + area.Width, header.OriginY + area.Y + area.Height) == 0)
+                    header.OriginX + decoded.X, header.OriginY + decoded.Y,
+                    header.OriginX + decoded.X + decoded.Width, header.OriginY + decoded.Y + decoded.Height) == 0)
                 throw new Jp2Exception("OpenJPEG refused the decode area: " + _sink.FirstError);
             if (OpenJpegNative.Decode(codec, _stream.DangerousGetHandle(), image) == 0
                 || OpenJpegNative.EndDecompress(codec, _stream.DangerousGetHandle()) == 0)
                 throw new Jp2Exception("cannot decode the JPEG 2000 data: " + (_adapter.Failure?.Message ?? _sink.FirstError ?? "corrupt or truncated"));
-            var pixels = new Jp2Pixels(_image, header);
+            var pixels = new Jp2Pixels(_image, header, decoded, reduce, decoded == area ? null : Within(header, decoded, area, reduce));
             _image = new OpjImageHandle(); // ownership moved to the result
             return pixels;
+        }
+
+        /// <summary><paramref name="area"/> widened to the codestream tiles it touches (image coordinates).</summary>
+        private static PixelRect WholeTiles(Jp2Header h, PixelRect area)
+        {
+            long Down(long v, int origin, int size) => origin + Math.DivRem(v - origin, size, out var rem) * size - (rem < 0 ? size : 0);
+            long x0 = h.OriginX + area.X, y0 = h.OriginY + area.Y;
+            long x1 = x0 + area.Width, y1 = y0 + area.Height;
+            x0 = Math.Max(h.OriginX, Down(x0, h.TileOriginX, h.TileWidth));
+            y0 = Math.Max(h.OriginY, Down(y0, h.TileOriginY, h.TileHeight));
+            x1 = Math.Min(h.OriginX + h.Width, Down(x1 + h.TileWidth - 1, h.TileOriginX, h.TileWidth));
+            y1 = Math.Min(h.OriginY + h.Height, Down(y1 + h.TileHeight - 1, h.TileOriginY, h.TileHeight));
+            return new PixelRect((int)(x0 - h.OriginX), (int)(y0 - h.OriginY), (int)(x1 - x0), (int)(y1 - y0));
+        }
+
+        /// <summary>
+        /// Where <paramref name="area"/> lies in the decode of <paramref name="decoded"/> at reduction <paramref name="r"/>:
+        /// both are reduced on the reference grid, each edge divided by 2^r rounding up.
+        /// </summary>
+        private static PixelRect Within(Jp2Header h, PixelRect decoded, PixelRect area, int r)
+        {
+            int Ceil(long v) => (int)((v + (1L << r) - 1) >> r);
+            int ax0 = Ceil(h.OriginX + area.X), ay0 = Ceil(h.OriginY + area.Y);
+            int ax1 = Ceil(h.OriginX + (long)area.X + area.Width), ay1 = Ceil(h.OriginY + (long)area.Y + area.Height);
+            return new PixelRect(ax0 - Ceil(h.OriginX + decoded.X), ay0 - Ceil(h.OriginY + decoded.Y), ax1 - ax0, ay1 - ay0);
         }
 
         public void Dispose()

@@ -1,6 +1,10 @@
 namespace Tessera.Imaging.Jpeg2000;
 
-/// <summary>What a JPEG 2000 header says, before any pixel is decoded.</summary>
+/// <summary>
+/// What a JPEG 2000 header says, before any pixel is decoded. OpenJPEG 2.5.0 applies the JP2 boxes that describe colour
+/// (colr, cdef, ICC profile) only when decoding, so for .jp2 files <see cref="ColorSpace"/> is Unspecified,
+/// <see cref="HasAlpha"/> false and <see cref="IccProfile"/> null here; <see cref="Jp2Pixels"/> reads them off the decoded image.
+/// </summary>
 public sealed record Jp2Header(
     int Width,
     int Height,
@@ -18,7 +22,10 @@ public sealed record Jp2Header(
     int TilesDown,
     IReadOnlyList<(int Width, int Height)> Precincts,
     bool HasAlpha,
-    bool SubsampledChroma)
+    bool SubsampledChroma,
+    bool HighThroughput,
+    int TileOriginX,
+    int TileOriginY)
 {
     /// <summary>Tiled for real: more than one tile in the codestream.</summary>
     public bool IsTiled => TilesAcross * TilesDown > 1;

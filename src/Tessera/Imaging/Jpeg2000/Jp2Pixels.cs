@@ -1,4 +1,5 @@
 using NetVips;
+using Tessera.Iiif.Geometry;
 
 namespace Tessera.Imaging.Jpeg2000;
 
@@ -10,11 +11,19 @@ public sealed unsafe class Jp2Pixels : IDisposable
 {
     private readonly OpjImageHandle _image;
     private readonly Jp2Header _header;
+    private readonly PixelRect _decoded;
+    private readonly int _reduce;
+    private readonly PixelRect? _crop;
 
-    internal Jp2Pixels(OpjImageHandle image, Jp2Header header)
+    /// <param name="decoded">The area decoded (full-resolution image coordinates), at reduction <paramref name="reduce"/>.</param>
+    /// <param name="crop">The part of the decoded planes that was asked for, when more was decoded (HTJ2K, see Jp2Codec).</param>
+    internal Jp2Pixels(OpjImageHandle image, Jp2Header header, PixelRect decoded, int reduce, PixelRect? crop = null)
     {
         _image = image;
         _header = header;
+        _decoded = decoded;
+        _reduce = reduce;
+        _crop = crop;
     }
 
     /// <summary>
@@ -36,7 +45,7 @@ public sealed unsafe class Jp2Pixels : IDisposable
             var band = Image.NewFromMemory(c.Data, (ulong)c.W * c.H * 4, (int)c.W, (int)c.H, 1, Enums.BandFormat.Int);
             band = ToDepth(band, (int)c.Prec, c.Sgnd != 0, wide);
             if (c.W != width || c.H != height)
-                band = Upsample(band, width, height);
+                band = Upsample(band, comps[0], c, width, height);
             joined = joined is null ? band : joined.Bandjoin(band);
         }
         var image = joined!;
@@ -48,8 +57,15 @@ public sealed unsafe class Jp2Pixels : IDisposable
             : bands >= 3 ? (wide ? Enums.Interpretation.Rgb16 : Enums.Interpretation.Srgb)
             : wide ? Enums.Interpretation.Grey16 : Enums.Interpretation.Bw;
         image = image.Copy(interpretation: interpretation);
-        if (_header.IccProfile is { Length: > 0 } icc)
+        if (_crop is { } crop)
+            image = image.Crop(crop.X, crop.Y, crop.Width, crop.Height);
+        // The profile of the decoded image: OpenJPEG moves a JP2's ICC profile into the image only when decoding, so the
+        // header read before it has none.
+        if (img->IccProfileLen > 0 && img->IccProfileBuf != 0)
+        {
+            var icc = new ReadOnlySpan<byte>((void*)img->IccProfileBuf, (int)img->IccProfileLen).ToArray();
             image = image.Mutate(m => m.Set(GValue.BlobType, "icc-profile-data", icc));
+        }
         return image;
     }
 
@@ -63,13 +79,28 @@ public sealed unsafe class Jp2Pixels : IDisposable
         return band.Cast(wide ? Enums.BandFormat.Ushort : Enums.BandFormat.Uchar);
     }
 
-    private static Image Upsample(Image band, int width, int height)
+    /// <summary>
+    /// A sub-sampled component brought onto the first component's grid. Its sample k covers samples k·d … (k+1)·d − 1
+    /// of that grid (d its relative sub-sampling) on the reference grid, so it is scaled by d and placed by where each
+    /// component's first sample falls: an area starting at an odd column begins between two chroma samples, and a plain
+    /// stretch to the luma's width would shift the colour by a pixel (by 2^reduce source pixels at a reduced resolution).
+    /// </summary>
+    private Image Upsample(Image band, OpjImageComp reference, OpjImageComp component, int width, int height)
     {
-        band = band.Resize((double)width / band.Width, vscale: (double)height / band.Height, kernel: Enums.Kernel.Linear);
-        if (band.Width != width || band.Height != height)
-            band = band.Embed(0, 0, width, height, extend: Enums.Extend.Copy);
-        return band;
+        if (component.Dx % reference.Dx != 0 || component.Dy % reference.Dy != 0)
+        {
+            band = band.Resize((double)width / band.Width, vscale: (double)height / band.Height, kernel: Enums.Kernel.Linear);
+            return band.Width == width && band.Height == height ? band : band.Embed(0, 0, width, height, extend: Enums.Extend.Copy);
+        }
+        int fx = (int)(component.Dx / reference.Dx), fy = (int)(component.Dy / reference.Dy);
+        band = band.Resize(fx, vscale: fy, kernel: Enums.Kernel.Linear);
+        var x = Start(_header.OriginX + _decoded.X, component.Dx) * fx - Start(_header.OriginX + _decoded.X, reference.Dx);
+        var y = Start(_header.OriginY + _decoded.Y, component.Dy) * fy - Start(_header.OriginY + _decoded.Y, reference.Dy);
+        return band.Embed((int)x, (int)y, width, height, extend: Enums.Extend.Copy);
     }
+
+    /// <summary>A component's first sample at the decoded reduction: ceil(ceil(v / d) / 2^reduce).</summary>
+    private long Start(long v, uint d) => ((v + d - 1) / d + (1L << _reduce) - 1) >> _reduce;
 
     /// <summary>ITU-R BT.601 full-range YCbCr (sYCC) to RGB, on the first three bands.</summary>
     private static Image YccToRgb(Image image, bool wide)

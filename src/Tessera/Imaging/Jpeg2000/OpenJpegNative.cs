@@ -137,7 +137,10 @@ internal struct OpjCodestreamInfo
     [FieldOffset(56)] public nint DefaultTccpInfo;
 }
 
-/// <summary>The fields of opj_tccp_info_t (1080 bytes) that describe resolutions and precincts.</summary>
+/// <summary>
+/// The fields of opj_tccp_info_t (1080 bytes) that describe resolutions, code-blocks and precincts. OpenJPEG 2.5.0 fills
+/// PrcW/PrcH with only numresolutions bytes (not elements), so they are read from the COD marker instead (<see cref="CodingStyle"/>).
+/// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 1080)]
 internal unsafe struct OpjTccpInfo
 {
@@ -145,6 +148,7 @@ internal unsafe struct OpjTccpInfo
     [FieldOffset(8)] public uint NumResolutions;
     [FieldOffset(12)] public uint CblkW;
     [FieldOffset(16)] public uint CblkH;
+    [FieldOffset(20)] public uint CblkSty;
     [FieldOffset(24)] public uint Qmfbid;
     [FieldOffset(816)] public fixed uint PrcW[33];
     [FieldOffset(948)] public fixed uint PrcH[33];
