@@ -52,7 +52,7 @@ public sealed partial class ImageService : IDisposable
         ?? throw new IiifException(IiifError.NotFound($"no image has the identifier '{Clip(identifier)}'"));
 
     public SourceLayout Describe(ResolvedSource source) =>
-        _layouts.GetOrAdd(source, () => Decoding(source, () => SourceInspector.Inspect(source.Path, _options.MaxSourcePixels)));
+        _layouts.GetOrAdd(source, () => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels)));
 
     public ImagePlan Plan(ImageRequest request, SourceLayout layout)
     {
@@ -73,7 +73,7 @@ public sealed partial class ImageService : IDisposable
         try
         {
             IRegionReader reader = layout.Loader == SourceInspector.Jp2Loader ? _jp2Reader : VipsRegionReader.Instance;
-            var bytes = Decoding(source, () => Renderer.Render(reader, source.Path, layout, plan, _encoder));
+            var bytes = Decoding(source, () => Renderer.Render(reader, source, layout, plan, _encoder));
             LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
             return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
         }

@@ -15,7 +15,7 @@ public sealed class LayoutCache(int capacity = 10_000)
 
     public SourceLayout GetOrAdd(ResolvedSource source, Func<SourceLayout> inspect)
     {
-        var key = (source.Path, source.VersionTag);
+        var key = (source.Key, source.VersionTag);
         if (_cache.TryGetValue(key, out SourceLayout? layout) && layout is not null)
             return layout;
         layout = inspect();

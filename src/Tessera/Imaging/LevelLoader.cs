@@ -1,22 +1,23 @@
 using NetVips;
+using Tessera.Sources;
 
 namespace Tessera.Imaging;
 
-/// <summary>Opens one resolution level of a source file with libvips.</summary>
+/// <summary>Opens one resolution level of a source with libvips: from its file when local, else from its stream.</summary>
 public static class LevelLoader
 {
     /// <summary>Header access: libvips reads no pixels until asked.</summary>
-    public static Image OpenHeader(string path, LevelSpec spec, string loader = "") =>
-        Open(path, spec, loader, Enums.Access.Sequential);
+    public static RegionPixels OpenHeader(ResolvedSource source, LevelSpec spec, string loader = "") =>
+        Open(source, spec, loader, Enums.Access.Sequential);
 
     /// <summary>
     /// Pixel access. Tiled TIFF is opened for random access so a crop reads only the tiles it touches;
     /// other formats stream top to bottom, which a crop followed by a reduction needs.
     /// </summary>
-    public static Image OpenPixels(string path, LevelSpec spec, string loader) =>
-        Open(path, spec, loader, loader == "tiffload" ? Enums.Access.Random : Enums.Access.Sequential);
+    public static RegionPixels OpenPixels(ResolvedSource source, LevelSpec spec, string loader) =>
+        Open(source, spec, loader, loader == "tiffload" ? Enums.Access.Random : Enums.Access.Sequential);
 
-    private static Image Open(string path, LevelSpec spec, string loader, Enums.Access access)
+    private static RegionPixels Open(ResolvedSource source, LevelSpec spec, string loader, Enums.Access access)
     {
         var options = new VOption();
         if (spec.Page > 0)
@@ -32,6 +33,17 @@ public static class LevelLoader
                 options.Add("shrink", spec.Shrink);
         }
         // fail_on=error: a truncated or corrupt file is an error, never a half-grey image that a cache keeps.
-        return Image.NewFromFile(path, access: access, failOn: Enums.FailOn.Error, kwargs: options);
+        if (source.Path is { } path)
+            return new RegionPixels(Image.NewFromFile(path, access: access, failOn: Enums.FailOn.Error, kwargs: options));
+        var stream = source.OpenRead();
+        try
+        {
+            return new RegionPixels(Image.NewFromStream(stream, access: access, failOn: Enums.FailOn.Error, kwargs: options), stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using NetVips;
 using Tessera.Iiif.Planning;
+using Tessera.Sources;
 
 namespace Tessera.Imaging;
 
@@ -21,5 +22,5 @@ public sealed class RegionPixels(Image image, IDisposable? owner = null) : IDisp
 /// <summary>One reader per kind of source (libvips formats, JPEG 2000), behind one interface.</summary>
 public interface IRegionReader
 {
-    RegionPixels Read(string path, SourceLayout layout, ImagePlan plan);
+    RegionPixels Read(ResolvedSource source, SourceLayout layout, ImagePlan plan);
 }

@@ -2,6 +2,7 @@ using NetVips;
 using Tessera.Iiif.Geometry;
 using Tessera.Iiif.Grammar;
 using Tessera.Iiif.Planning;
+using Tessera.Sources;
 
 namespace Tessera.Imaging;
 
@@ -12,10 +13,10 @@ namespace Tessera.Imaging;
 /// </summary>
 public static class Renderer
 {
-    public static byte[] Render(IRegionReader reader, string path, SourceLayout layout, ImagePlan plan, EncoderSettings settings)
+    public static byte[] Render(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, EncoderSettings settings)
     {
         // The region's pixels (and whatever backs them) stay alive until the output is encoded.
-        using var region = reader.Read(path, layout, plan);
+        using var region = reader.Read(source, layout, plan);
         var image = Scale(region.Image, Orientation.ToDisplay(plan.Output, layout.Orientation)); // stored axes
 
         var rotation = plan.Request.Rotation;

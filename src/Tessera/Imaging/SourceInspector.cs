@@ -3,6 +3,7 @@ using Tessera.Iiif;
 using Tessera.Iiif.Geometry;
 using Tessera.Iiif.Planning;
 using Tessera.Imaging.Jpeg2000;
+using Tessera.Sources;
 
 namespace Tessera.Imaging;
 
@@ -23,12 +24,19 @@ public static class SourceInspector
 
     public const string Jp2Loader = "openjpeg";
 
-    public static SourceLayout Inspect(string path, long maxSourcePixels)
+    public static SourceLayout Inspect(string path, long maxSourcePixels) => Inspect(ResolvedSource.ForFile(path), maxSourcePixels);
+
+    public static SourceLayout Inspect(ResolvedSource source, long maxSourcePixels)
     {
-        if (Jp2Codec.IsJpeg2000(path))
-            return InspectJp2(path, maxSourcePixels);
-        using var image = LevelLoader.OpenHeader(path, new LevelSpec(0, -1, 1));
-        var loader = image.Contains("vips-loader") ? (string)image.Get("vips-loader") : "unknown";
+        bool isJpeg2000;
+        using (var head = source.OpenRead())
+            isJpeg2000 = Jp2Codec.IsJpeg2000(head);
+        if (isJpeg2000)
+            return InspectJp2(source, maxSourcePixels);
+        using var opened = LevelLoader.OpenHeader(source, new LevelSpec(0, -1, 1));
+        var image = opened.Image;
+        // Loading from a stream names the loader "tiffload_source" etc.; the format is what matters here.
+        var loader = image.Contains("vips-loader") ? ((string)image.Get("vips-loader")).Replace("_source", "") : "unknown";
         if (!ServedLoaders.Contains(loader))
             throw new IiifException(IiifError.NotImplemented(
                 $"the source is a {loader.Replace("load", "")} file, which this server does not serve as an image"));
@@ -40,7 +48,7 @@ public static class SourceInspector
         {
             "jpegload" => Shrinks(stored, maxShrink: 8),
             "webpload" => Shrinks(stored, maxShrink: 1 << 10),
-            "tiffload" => TiffLevels(path, image, stored),
+            "tiffload" => TiffLevels(source, image, stored),
             _ => ([new LevelSpec(0, -1, 1)], [stored]),
         };
 
@@ -65,13 +73,13 @@ public static class SourceInspector
     /// Codestream tiles larger than 512 are advertised as 512 (they divide them, so a viewer's tile never
     /// straddles two); untiled, precinct-coded files get the default tile size.
     /// </summary>
-    private static SourceLayout InspectJp2(string path, long maxSourcePixels)
+    private static SourceLayout InspectJp2(ResolvedSource source, long maxSourcePixels)
     {
         if (!OpenJpegLibrary.IsAvailable)
             throw new IiifException(IiifError.NotImplemented(OpenJpegLibrary.MissingReason));
         Jp2Header header;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
-            header = Jp2Codec.ReadHeader(file, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Path.GetFileName(path));
+        using (var stream = source.OpenRead())
+            header = Jp2Codec.ReadHeader(stream, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, source.Identifier);
         var size = new PixelSize(header.Width, header.Height);
         CheckCeiling(size, maxSourcePixels);
 
@@ -118,7 +126,7 @@ public static class SourceInspector
         return (specs, sizes);
     }
 
-    private static (List<LevelSpec>, List<PixelSize>) TiffLevels(string path, Image first, PixelSize full)
+    private static (List<LevelSpec>, List<PixelSize>) TiffLevels(ResolvedSource source, Image first, PixelSize full)
     {
         var specs = new List<LevelSpec> { new(0, -1, 1) };
         var sizes = new List<PixelSize> { full };
@@ -128,7 +136,8 @@ public static class SourceInspector
         for (var i = 0; i < count; i++)
         {
             var spec = subIfds > 0 ? new LevelSpec(0, i, 1) : new LevelSpec(i + 1, -1, 1);
-            using var level = LevelLoader.OpenHeader(path, spec);
+            using var opened = LevelLoader.OpenHeader(source, spec);
+            var level = opened.Image;
             var size = new PixelSize(level.Width, level.Height);
             if (!Halves(sizes[^1], size) || level.Bands != first.Bands)
                 break;

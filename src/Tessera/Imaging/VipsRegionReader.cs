@@ -1,5 +1,6 @@
 using Tessera.Iiif.Geometry;
 using Tessera.Iiif.Planning;
+using Tessera.Sources;
 
 namespace Tessera.Imaging;
 
@@ -11,9 +12,10 @@ public sealed class VipsRegionReader : IRegionReader
 {
     public static readonly VipsRegionReader Instance = new();
 
-    public RegionPixels Read(string path, SourceLayout layout, ImagePlan plan)
+    public RegionPixels Read(ResolvedSource source, SourceLayout layout, ImagePlan plan)
     {
-        var level = LevelLoader.OpenPixels(path, layout.Levels[plan.Level], layout.Loader);
+        var opened = LevelLoader.OpenPixels(source, layout.Levels[plan.Level], layout.Loader);
+        var level = opened.Image;
         // The decoder's level may differ by a pixel from the predicted one; map from the actual size.
         var stored = new PixelSize(level.Width, level.Height);
         var display = Orientation.ToDisplay(stored, layout.Orientation);
@@ -22,7 +24,7 @@ public sealed class VipsRegionReader : IRegionReader
             : Planner.ScaleRect(plan.Region, plan.Image, display);
         var crop = Orientation.ToStored(region, stored, layout.Orientation);
         if (crop == new PixelRect(0, 0, stored.Width, stored.Height))
-            return new RegionPixels(level);
-        return new RegionPixels(level.Crop(crop.X, crop.Y, crop.Width, crop.Height), level);
+            return opened;
+        return new RegionPixels(level.Crop(crop.X, crop.Y, crop.Width, crop.Height), opened);
     }
 }

@@ -63,6 +63,6 @@ public sealed class FileSourceResolver : ISourceResolver
         var real = RealPath.Resolve(path);
         if (real is null || !real.StartsWith(realRoot.TrimEnd('/') + '/', StringComparison.Ordinal))
             return null;
-        return new ResolvedSource(identifier, real, info.Length, info.LastWriteTimeUtc);
+        return ResolvedSource.ForFile(identifier, real, info.Length, info.LastWriteTimeUtc);
     }
 }

@@ -1,12 +1,51 @@
 namespace Tessera.Sources;
 
 /// <summary>
-/// An identifier found: where its bytes are and a version tag (length + modification time) that changes
-/// whenever the bytes do, so caches keyed on it never serve a replaced file's derivatives.
+/// An identifier found: a seekable stream of its bytes, their length, and a version tag (mtime + length for
+/// files, ETag or Last-Modified for remote objects) that changes whenever the bytes do, so caches keyed on it
+/// never serve a replaced image's derivatives. A local file also gives its <see cref="Path"/>, which libvips
+/// opens directly.
 /// </summary>
-public sealed record ResolvedSource(string Identifier, string Path, long Length, DateTimeOffset LastModified)
+public sealed class ResolvedSource
 {
-    public string VersionTag => $"{Length:x}-{LastModified.UtcTicks:x}";
+    private readonly Func<Stream> _open;
+
+    private ResolvedSource(string identifier, string key, string versionTag, long length, string? path, Func<Stream> open)
+    {
+        (Identifier, Key, VersionTag, Length, Path, _open) = (identifier, key, versionTag, length, path, open);
+    }
+
+    /// <summary>A local file (already checked to lie under a root).</summary>
+    public static ResolvedSource ForFile(string identifier, string path, long length, DateTimeOffset lastModified) =>
+        new(identifier, "file:" + path, $"{length:x}-{lastModified.UtcTicks:x}", length, path,
+            // Unbuffered: the decoders read in large blocks or buffer themselves.
+            () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess));
+
+    /// <summary>A local file found by path alone (tools and tests).</summary>
+    public static ResolvedSource ForFile(string path)
+    {
+        var info = new FileInfo(path);
+        return ForFile(System.IO.Path.GetFileName(path), path, info.Length, info.LastWriteTimeUtc);
+    }
+
+    /// <summary>A remote object, read through <paramref name="open"/> (a seekable, range-reading stream).</summary>
+    public static ResolvedSource ForStream(string identifier, string key, string versionTag, long length, Func<Stream> open) =>
+        new(identifier, key, versionTag, length, null, open);
+
+    public string Identifier { get; }
+
+    /// <summary>Where the bytes are (a path or URL); for caches and logs, never shown to clients.</summary>
+    public string Key { get; }
+
+    public string VersionTag { get; }
+
+    public long Length { get; }
+
+    /// <summary>The local file, when the source is one.</summary>
+    public string? Path { get; }
+
+    /// <summary>A new seekable stream over the bytes; the caller disposes it.</summary>
+    public Stream OpenRead() => _open();
 }
 
 /// <summary>Finds the source an identifier names. Local files today; HTTP and S3 origins later.</summary>

@@ -18,12 +18,12 @@ public sealed class LayoutCacheTests
             inspections++;
             return new SourceLayout(Iiif.Planning.SourceDescription.Single(new PixelSize(1, 1)), "pngload", 1, [], []);
         }
-        var v1 = new ResolvedSource("x", "/images/x.png", 10, DateTimeOffset.UnixEpoch);
-        cache.GetOrAdd(v1, Inspect);
-        cache.GetOrAdd(v1 with { }, Inspect);
+        ResolvedSource Source(long length, DateTimeOffset modified) => ResolvedSource.ForFile("x", "/images/x.png", length, modified);
+        cache.GetOrAdd(Source(10, DateTimeOffset.UnixEpoch), Inspect);
+        cache.GetOrAdd(Source(10, DateTimeOffset.UnixEpoch), Inspect);
         Assert.Equal(1, inspections);
-        cache.GetOrAdd(v1 with { Length = 11 }, Inspect);
-        cache.GetOrAdd(v1 with { LastModified = DateTimeOffset.UnixEpoch.AddSeconds(1) }, Inspect);
+        cache.GetOrAdd(Source(11, DateTimeOffset.UnixEpoch), Inspect);
+        cache.GetOrAdd(Source(10, DateTimeOffset.UnixEpoch.AddSeconds(1)), Inspect);
         Assert.Equal(3, inspections);
     }
 

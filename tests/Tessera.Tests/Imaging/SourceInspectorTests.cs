@@ -2,6 +2,7 @@ using NetVips;
 using Tessera.Iiif;
 using Tessera.Iiif.Geometry;
 using Tessera.Imaging;
+using Tessera.Sources;
 using Tessera.Tests.Support;
 
 namespace Tessera.Tests.Imaging;
@@ -209,8 +210,8 @@ public sealed class SourceInspectorTests : IDisposable
     {
         for (var i = 0; i < layout.Levels.Count; i++)
         {
-            using var level = LevelLoader.OpenHeader(path, layout.Levels[i], layout.Loader);
-            Assert.Equal(layout.StoredLevelSizes[i], new PixelSize(level.Width, level.Height));
+            using var level = LevelLoader.OpenHeader(ResolvedSource.ForFile(path), layout.Levels[i], layout.Loader);
+            Assert.Equal(layout.StoredLevelSizes[i], new PixelSize(level.Image.Width, level.Image.Height));
         }
     }
 }

@@ -15,11 +15,10 @@ public static unsafe class Jp2Codec
     private const uint HtCodeBlocks = 0x40; // code-block style bit of HTJ2K (Part 15) code-blocks
 
     /// <summary>Whether the file starts like JPEG 2000 (a JP2/JPX signature box or a J2K codestream).</summary>
-    public static bool IsJpeg2000(string path)
+    public static bool IsJpeg2000(Stream stream)
     {
         Span<byte> head = stackalloc byte[12];
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        var n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         return (n >= 12 && head.SequenceEqual(Jp2Signature)) || (n >= 4 && head[..4].SequenceEqual(J2kSignature));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tessera.Iiif.Planning;
+using Tessera.Sources;
 
 namespace Tessera.Imaging.Jpeg2000;
 
@@ -9,12 +10,12 @@ namespace Tessera.Imaging.Jpeg2000;
 /// </summary>
 public sealed class Jp2RegionReader(int threads, ILogger log) : IRegionReader
 {
-    public RegionPixels Read(string path, SourceLayout layout, ImagePlan plan)
+    public RegionPixels Read(ResolvedSource source, SourceLayout layout, ImagePlan plan)
     {
         var reduce = System.Numerics.BitOperations.Log2((uint)layout.Levels[plan.Level].Shrink);
-        // Unbuffered: OpenJPEG buffers itself, and reads only what the area's packets need.
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
-        var pixels = Jp2Codec.Decode(file, reduce, plan.Region, threads, log, Path.GetFileName(path));
+        // OpenJPEG reads through the stream callbacks only what the area's packets need.
+        using var stream = source.OpenRead();
+        var pixels = Jp2Codec.Decode(stream, reduce, plan.Region, threads, log, source.Identifier);
         try
         {
             return new RegionPixels(pixels.ToImage(), pixels);
