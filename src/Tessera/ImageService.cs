@@ -8,6 +8,7 @@ using Tessera.Iiif.Planning;
 using Tessera.Imaging;
 using Tessera.Imaging.Jpeg2000;
 using Tessera.Sources;
+using Tessera.Sources.Remote;
 
 namespace Tessera;
 
@@ -47,9 +48,22 @@ public sealed partial class ImageService : IDisposable
             LogOpenJpegMissing(options.OpenJpegLibrary);
     }
 
-    public ResolvedSource Resolve(string identifier) =>
-        _resolver.Resolve(identifier)
-        ?? throw new IiifException(IiifError.NotFound($"no image has the identifier '{Clip(identifier)}'"));
+    public async ValueTask<ResolvedSource> ResolveAsync(string identifier, CancellationToken ct)
+    {
+        try
+        {
+            return await _resolver.ResolveAsync(identifier, ct)
+                ?? throw new IiifException(IiifError.NotFound($"no image has the identifier '{Clip(identifier)}'"));
+        }
+        catch (OriginException e)
+        {
+            // 404 from the origin is an unknown identifier; 502/504 say the origin failed us.
+            throw new IiifException(new IiifError(e.Status, e.Status == 404 ? $"no image has the identifier '{Clip(identifier)}'" : e.Message));
+        }
+    }
+
+    /// <summary>Synchronous resolution, for tools and tests over local files (which resolve without waiting).</summary>
+    public ResolvedSource Resolve(string identifier) => ResolveAsync(identifier, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
     public SourceLayout Describe(ResolvedSource source) =>
         _layouts.GetOrAdd(source, () => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels)));
@@ -90,8 +104,15 @@ public sealed partial class ImageService : IDisposable
         {
             return work();
         }
+        catch (OriginException e)
+        {
+            throw new IiifException(new IiifError(e.Status, e.Message));
+        }
         catch (Exception e) when (e is VipsException or Jp2Exception)
         {
+            // A remote read that failed underneath the decoder is the origin's fault, not the file's.
+            if (source.ReadFailure is OriginException origin)
+                throw new IiifException(new IiifError(origin.Status, origin.Message));
             LogDecodeFailed(source.Identifier, e.Message.ReplaceLineEndings(" "));
             throw new IiifException(new IiifError(500, $"the source image of '{Clip(source.Identifier)}' is corrupt or cannot be decoded"));
         }

@@ -47,19 +47,18 @@ public static class IiifEndpoints
         }
     }
 
-    private static Task RedirectToInfoAsync(HttpContext context, IiifPath path, string id)
+    private static async Task RedirectToInfoAsync(HttpContext context, IiifPath path, string id)
     {
-        context.RequestServices.GetRequiredService<ImageService>().Resolve(path.Identifier);
+        await context.RequestServices.GetRequiredService<ImageService>().ResolveAsync(path.Identifier, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.Location = id + "/info.json";
-        return Task.CompletedTask;
     }
 
     private static async Task InfoAsync(HttpContext context, ApiVersion version, IiifPath path, string id)
     {
         var service = context.RequestServices.GetRequiredService<ImageService>();
         var options = context.RequestServices.GetRequiredService<TesseraOptions>();
-        var source = service.Resolve(path.Identifier);
+        var source = await service.ResolveAsync(path.Identifier, context.RequestAborted);
         var layout = service.Describe(source);
         var body = InfoDocument.Write(new InfoContext(version, id, layout.Description, options.Limits, options.TileSize));
 
@@ -81,7 +80,7 @@ public static class IiifEndpoints
 
         var service = context.RequestServices.GetRequiredService<ImageService>();
         var options = context.RequestServices.GetRequiredService<TesseraOptions>();
-        var source = service.Resolve(path.Identifier);
+        var source = await service.ResolveAsync(path.Identifier, context.RequestAborted);
         var layout = service.Describe(source);
         var plan = service.Plan(request, layout);
         var image = await service.RenderAsync(source, layout, plan, context.RequestAborted);

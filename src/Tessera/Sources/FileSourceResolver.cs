@@ -25,6 +25,8 @@ public sealed class FileSourceResolver : ISourceResolver
 
     public IEnumerable<string> Roots => _roots.Select(r => r.Path);
 
+    public ValueTask<ResolvedSource?> ResolveAsync(string identifier, CancellationToken ct) => new(Resolve(identifier));
+
     public ResolvedSource? Resolve(string identifier)
     {
         if (!IsSafe(identifier))

@@ -12,8 +12,14 @@ public sealed class ResolvedSource
 
     private ResolvedSource(string identifier, string key, string versionTag, long length, string? path, Func<Stream> open)
     {
-        (Identifier, Key, VersionTag, Length, Path, _open) = (identifier, key, versionTag, length, path, open);
+        (Identifier, Key, VersionTag, Length, Path) = (identifier, key, versionTag, length, path);
+        _open = path is null ? () => new FailureRecordingStream(open(), e => Interlocked.CompareExchange(ref _readFailure, e, null)) : open;
     }
+
+    private Exception? _readFailure;
+
+    /// <summary>The first exception a read of a remote source threw (decoders report such failures as their own).</summary>
+    public Exception? ReadFailure => _readFailure;
 
     /// <summary>A local file (already checked to lie under a root).</summary>
     public static ResolvedSource ForFile(string identifier, string path, long length, DateTimeOffset lastModified) =>
@@ -48,9 +54,9 @@ public sealed class ResolvedSource
     public Stream OpenRead() => _open();
 }
 
-/// <summary>Finds the source an identifier names. Local files today; HTTP and S3 origins later.</summary>
+/// <summary>Finds the source an identifier names: a local file, or a remote object (which may need a request).</summary>
 public interface ISourceResolver
 {
     /// <summary>The source, or null when the identifier names nothing (a 404).</summary>
-    ResolvedSource? Resolve(string identifier);
+    ValueTask<ResolvedSource?> ResolveAsync(string identifier, CancellationToken ct);
 }
