@@ -7,6 +7,7 @@ using Tessera.Configuration;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Sources;
+using Tessera.Sources.Remote;
 
 namespace Tessera.Server.Hosting;
 
@@ -29,7 +30,21 @@ public static class TesseraHost
         builder.Services.AddOptions<TesseraOptions>().Bind(builder.Configuration.GetSection(TesseraOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<TesseraOptions>>().Value);
         builder.Services.AddSingleton<FileSourceResolver>();
-        builder.Services.AddSingleton<ISourceResolver>(sp => sp.GetRequiredService<FileSourceResolver>());
+        builder.Services.AddSingleton(_ => OriginHttpClient.Create());
+        builder.Services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<TesseraOptions>().SourceCache;
+            return new BlockCache(new BlockCacheOptions
+            {
+                Directory = o.Directory is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "tessera-source-cache"),
+                MaxBytes = o.MaxBytes,
+                BlockSize = o.BlockSize,
+                Ttl = TimeSpan.FromSeconds(o.TtlSeconds),
+            }, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>().CreateLogger<BlockCache>());
+        });
+        builder.Services.AddSingleton<ISourceResolver>(sp => new RuleSourceResolver(
+            sp.GetRequiredService<TesseraOptions>(), sp.GetRequiredService<FileSourceResolver>(),
+            () => sp.GetRequiredService<BlockCache>(), sp.GetRequiredService<HttpClient>()));
         builder.Services.AddSingleton<ImageService>();
 
         var host = options.Host is "*" or "0.0.0.0" or "::" ? options.Host : options.Host;

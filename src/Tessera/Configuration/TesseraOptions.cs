@@ -11,6 +11,12 @@ public sealed class TesseraOptions
     /// <summary>Folders whose images are served; identifiers are paths relative to them. First match wins.</summary>
     public List<string> Roots { get; set; } = [];
 
+    /// <summary>Ordered rules mapping identifiers to sources (files, HTTP origins); empty means the local roots.</summary>
+    public List<SourceRuleOptions> Sources { get; set; } = [];
+
+    /// <summary>The local-disk cache of remote sources.</summary>
+    public SourceCacheOptions SourceCache { get; set; } = new();
+
     /// <summary>Address to listen on.</summary>
     public string Host { get; set; } = "127.0.0.1";
 

@@ -6,11 +6,48 @@ namespace Tessera.Configuration;
 /// <summary>Start-up validation: a bad setting stops the server with a message naming the key.</summary>
 public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
 {
+    private static IEnumerable<string> SourceRuleErrors(string key, SourceRuleOptions rule)
+    {
+        var kind = rule.Kind.ToLowerInvariant();
+        if (kind is not ("file" or "http"))
+            yield return $"{key}:Kind must be file or http (not '{rule.Kind}').";
+        if (rule.Prefix is { Length: > 0 } && rule.Pattern is { Length: > 0 })
+            yield return $"{key}: give Prefix or Pattern, not both.";
+        if (rule.Pattern is { Length: > 0 } pattern)
+        {
+            string? error = null;
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern);
+            }
+            catch (ArgumentException e)
+            {
+                error = $"{key}:Pattern is not a valid regular expression: {e.Message}";
+            }
+            if (error is not null)
+                yield return error;
+        }
+        if (kind == "http")
+        {
+            if (rule.Template is not { Length: > 0 } t)
+                yield return $"{key}:Template is required for an http source, e.g. https://images.example.org/{{id}}.jp2.";
+            else if (Sources.Remote.HttpSourceRule.TemplateAuthority(t) is null)
+                yield return $"{key}:Template '{t}' must be an absolute http(s) URL with placeholders only after the host (in the path or query).";
+            else if (!Sources.IdentifierTemplate.Placeholders(t).Any())
+                yield return $"{key}:Template '{t}' has no {{id}}, {{rest}} or {{1}}... placeholder.";
+        }
+    }
+
     public ValidateOptionsResult Validate(string? name, TesseraOptions o)
     {
         var errors = new List<string>();
-        if (o.Roots.Count == 0)
+        var usesFiles = o.Sources.Count == 0 || o.Sources.Any(s => s.Kind.Equals("file", StringComparison.OrdinalIgnoreCase));
+        if (o.Roots.Count == 0 && usesFiles)
             errors.Add("Tessera:Roots must name at least one folder of images.");
+        for (var i = 0; i < o.Sources.Count; i++)
+            errors.AddRange(SourceRuleErrors($"Tessera:Sources:{i}", o.Sources[i]));
+        if (o.SourceCache.MaxBytes <= 0 || o.SourceCache.BlockSize < 4096 || o.SourceCache.TtlSeconds < 0)
+            errors.Add("Tessera:SourceCache needs MaxBytes > 0, BlockSize >= 4096 and TtlSeconds >= 0.");
         foreach (var root in o.Roots)
             if (!Directory.Exists(root))
                 errors.Add($"Tessera:Roots: '{root}' is not an existing folder.");

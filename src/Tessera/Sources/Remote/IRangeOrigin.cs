@@ -26,6 +26,17 @@ public interface IRangeOrigin
 
     /// <summary>The whole object as a stream, for origins that do not honour Range.</summary>
     Task<Stream> OpenAsync(string versionTag, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="ReadAsync"/> for the decoders' synchronous stream callbacks. An origin that can do blocking I/O
+    /// should: a decoder thread that waits on async I/O also waits for a free thread-pool thread to finish it, and
+    /// with every render blocked that way the pool starves (seconds of stall on a 2-core machine).
+    /// </summary>
+    int Read(long offset, Memory<byte> buffer, string versionTag, CancellationToken ct) =>
+        ReadAsync(offset, buffer, versionTag, ct).GetAwaiter().GetResult();
+
+    /// <summary><see cref="OpenAsync"/> for synchronous callers; the stream's reads should be blocking too (see <see cref="Read"/>).</summary>
+    Stream Open(string versionTag, CancellationToken ct) => OpenAsync(versionTag, ct).GetAwaiter().GetResult();
 }
 
 /// <summary>An origin failure with the status Tessera answers with and a one-line, safe reason.</summary>

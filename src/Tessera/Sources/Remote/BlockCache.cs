@@ -1,0 +1,490 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Tessera.Sources.Remote;
+
+/// <summary>
+/// A local-disk cache of remote objects in fixed-size blocks, so that decoders seeking about a large remote file
+/// make the origin send each block at most once. Blocks are keyed by (origin key, version tag, block index) and
+/// written atomically; the total is bounded with least-recently-used eviction. An object's length and version tag
+/// are trusted for <see cref="BlockCacheOptions.Ttl"/>, then revalidated: unchanged keeps its blocks, changed
+/// evicts them. Concurrent misses of one block, one version check or one whole download share one origin request.
+/// Objects whose origin ignores Range are downloaded whole, once, and read from that file. Thread-safe; one per
+/// process (or per cache folder), shared by every remote source.
+/// </summary>
+public sealed partial class BlockCache : IDisposable
+{
+    private const int MaxRemembered = 100_000;
+
+    private readonly BlockCacheOptions _options;
+    private readonly string _root;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly LruIndex _index = new();
+    private readonly ConcurrentDictionary<string, Metadata> _metadata = new(StringComparer.Ordinal);
+    private readonly SingleFlight<OriginObject> _stats = new();
+    private readonly SingleFlight<string> _downloads = new();
+    private readonly SingleFlight<byte[]> _blocks = new();
+    private readonly CancellationTokenSource _lifetime = new();
+
+    private sealed record Metadata(OriginObject Object, DateTimeOffset CheckedAt);
+
+    /// <summary>A block fetch this reader owns: it must end it, with the bytes or the failure.</summary>
+    private sealed record Flight(long Block, string Path, TaskCompletionSource<byte[]> Owner);
+
+    public BlockCache(BlockCacheOptions options, TimeProvider? time = null, ILogger? log = null)
+    {
+        if (options.BlockSize < 4096)
+            throw new ArgumentException("the block size is at least 4096 bytes", nameof(options));
+        if (options.MaxBytes < options.BlockSize)
+            throw new ArgumentException("the cache holds at least one block", nameof(options));
+        if (options.Ttl < TimeSpan.Zero || options.MaxBlocksPerRequest < 1)
+            throw new ArgumentException("the TTL is not negative and a request holds at least one block", nameof(options));
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _log = log ?? NullLogger.Instance;
+        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Directory));
+        Directory.CreateDirectory(_root);
+        Recover();
+    }
+
+    public BlockCacheOptions Options => _options;
+
+    public BlockCacheCounters Counters { get; } = new();
+
+    /// <summary>Total size of the cached files.</summary>
+    public long Bytes => _index.Bytes;
+
+    public int FileCount => _index.Count;
+
+    /// <summary>Length, version tag and range support of the object: remembered, or asked for when unknown or past the TTL.</summary>
+    public async Task<OriginObject> StatAsync(IRangeOrigin origin, CancellationToken ct)
+    {
+        if (Fresh(origin.Key) is { } known)
+            return known;
+        return await _stats.Run(origin.Key, () => RevalidateAsync(origin)).WaitAsync(ct);
+    }
+
+    /// <summary>A stream over <paramref name="version"/> of the object: every read is of that version or fails with 409.</summary>
+    public CachedRangeStream Open(IRangeOrigin origin, OriginObject version) =>
+        new(this, new CachedObject(_root, origin, version, _options.BlockSize));
+
+    /// <summary>A stream over the current version of the object (see <see cref="StatAsync"/>).</summary>
+    public async Task<CachedRangeStream> OpenAsync(IRangeOrigin origin, CancellationToken ct) =>
+        Open(origin, await StatAsync(origin, ct));
+
+    // ---- metadata ----
+
+    private OriginObject? Fresh(string key) =>
+        _metadata.TryGetValue(key, out var m) && _time.GetUtcNow() - m.CheckedAt < _options.Ttl ? m.Object : null;
+
+    private async Task<OriginObject> RevalidateAsync(IRangeOrigin origin)
+    {
+        if (Fresh(origin.Key) is { } known)
+            return known; // a check that ended just before this one began
+        _metadata.TryGetValue(origin.Key, out var old);
+        Counters.Stat();
+        OriginObject current;
+        try
+        {
+            current = await origin.StatAsync(_lifetime.Token);
+        }
+        catch (OriginException e) when (e.Status == 404 && old is not null)
+        {
+            _metadata.TryRemove(new KeyValuePair<string, Metadata>(origin.Key, old));
+            EvictVersion(origin, old.Object);
+            throw;
+        }
+        if (old is not null && old.Object != current)
+            EvictVersion(origin, old.Object);
+        if (_metadata.Count >= MaxRemembered)
+            foreach (var (key, m) in _metadata)
+                if (_time.GetUtcNow() - m.CheckedAt >= _options.Ttl)
+                    _metadata.TryRemove(key, out _);
+        _metadata[origin.Key] = new Metadata(current, _time.GetUtcNow());
+        return current;
+    }
+
+    /// <summary>After a 409 the remembered version is wrong: mark it stale so the next open revalidates (and evicts it).</summary>
+    private void ForgetVersion(CachedObject obj)
+    {
+        if (_metadata.TryGetValue(obj.Origin.Key, out var m) && m.Object == obj.Version)
+            _metadata.TryUpdate(obj.Origin.Key, m with { CheckedAt = DateTimeOffset.MinValue }, m);
+    }
+
+    private void EvictVersion(IRangeOrigin origin, OriginObject old)
+    {
+        var stale = new CachedObject(_root, origin, old, _options.BlockSize);
+        var paths = _index.RemoveObject(stale.Id);
+        Delete(paths);
+        try
+        {
+            Directory.Delete(stale.Folder);
+        }
+        catch (IOException)
+        {
+        }
+        LogChanged(origin.Key, paths.Count);
+    }
+
+    // ---- reads ----
+
+    internal int Read(CachedObject obj, long offset, Span<byte> destination)
+    {
+        var count = Clip(obj, offset, destination.Length);
+        if (count == 0)
+            return 0;
+        destination = destination[..count];
+        if (!obj.Version.AcceptsRanges)
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+                if (TryReadFile(EnsureWhole(obj), obj.Version.Length, offset, destination))
+                    return count;
+            throw TooSmall();
+        }
+        if (ReadCachedBlocks(obj, offset, destination) is not { } missing)
+            return count;
+        var fetched = JoinBlocks(obj, missing, out var owned);
+        if (owned is not null)
+            FetchOwned(obj, owned); // on this thread, with blocking I/O: see IRangeOrigin.Read
+        for (var i = 0; i < missing.Count; i++)
+        {
+            var (at, inBlock, length) = Slice(offset, count, missing[i]);
+            fetched[i].GetAwaiter().GetResult().AsSpan(inBlock, length).CopyTo(destination.Slice(at, length));
+        }
+        return count;
+    }
+
+    internal async ValueTask<int> ReadAsync(CachedObject obj, long offset, Memory<byte> destination, CancellationToken ct)
+    {
+        var count = Clip(obj, offset, destination.Length);
+        if (count == 0)
+            return 0;
+        destination = destination[..count];
+        if (!obj.Version.AcceptsRanges)
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+                if (TryReadFile(await EnsureWholeAsync(obj, ct), obj.Version.Length, offset, destination.Span))
+                    return count;
+            throw TooSmall();
+        }
+        // Cached blocks are read synchronously: local files, mostly in the page cache.
+        if (ReadCachedBlocks(obj, offset, destination.Span) is not { } missing)
+            return count;
+        var fetched = JoinBlocks(obj, missing, out var owned);
+        if (owned is not null)
+            _ = FetchOwnedAsync(obj, owned);
+        for (var i = 0; i < missing.Count; i++)
+        {
+            var bytes = await fetched[i].WaitAsync(ct);
+            var (at, inBlock, length) = Slice(offset, count, missing[i]);
+            bytes.AsMemory(inBlock, length).CopyTo(destination.Slice(at, length));
+        }
+        return count;
+    }
+
+    private static int Clip(CachedObject obj, long offset, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        return offset >= obj.Version.Length ? 0 : (int)Math.Min(count, obj.Version.Length - offset);
+    }
+
+    /// <summary>Where block <paramref name="block"/> meets the read: index in the destination, offset in the block, length.</summary>
+    private (int At, int InBlock, int Length) Slice(long offset, int count, long block)
+    {
+        var blockStart = block * _options.BlockSize;
+        var from = Math.Max(offset, blockStart);
+        var to = Math.Min(offset + count, blockStart + _options.BlockSize);
+        return ((int)(from - offset), (int)(from - blockStart), (int)(to - from));
+    }
+
+    /// <summary>Fills the destination from cached blocks; returns the blocks that are not cached (ascending), or null.</summary>
+    private List<long>? ReadCachedBlocks(CachedObject obj, long offset, Span<byte> destination)
+    {
+        List<long>? missing = null;
+        var last = (offset + destination.Length - 1) / _options.BlockSize;
+        for (var block = offset / _options.BlockSize; block <= last; block++)
+        {
+            var (at, inBlock, length) = Slice(offset, destination.Length, block);
+            if (!TryReadFile(obj.BlockPath(block), obj.BlockLength(block), inBlock, destination.Slice(at, length)))
+                (missing ??= []).Add(block);
+        }
+        return missing;
+    }
+
+    /// <summary>Reads from a cached file; false when it is not cached (or was just evicted, or is damaged).</summary>
+    private bool TryReadFile(string path, long expectedLength, long offset, Span<byte> destination)
+    {
+        if (!_index.Touch(path))
+            return false;
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var done = 0;
+            if (RandomAccess.GetLength(handle) == expectedLength)
+                while (done < destination.Length && RandomAccess.Read(handle, destination[done..], offset + done) is var n and > 0)
+                    done += n;
+            if (done == destination.Length)
+            {
+                Counters.Hit();
+                return true;
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+        }
+        if (_index.Remove(path))
+            AtomicFile.TryDelete(path);
+        return false;
+    }
+
+    // ---- block fetches ----
+
+    /// <summary>
+    /// A task per missing block: a fetch already under way by another reader, or one this reader now owns (and
+    /// must run: <see cref="FetchOwned"/> or <see cref="FetchOwnedAsync"/>).
+    /// </summary>
+    private Task<byte[]>[] JoinBlocks(CachedObject obj, List<long> blocks, out List<Flight>? owned)
+    {
+        owned = null;
+        var tasks = new Task<byte[]>[blocks.Count];
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var path = obj.BlockPath(blocks[i]);
+            tasks[i] = _blocks.Join(path, out var owner);
+            if (owner is not null)
+                (owned ??= []).Add(new Flight(blocks[i], path, owner));
+        }
+        return tasks;
+    }
+
+    /// <summary>
+    /// Groups owned blocks into runs of adjacent blocks, one Range request each. A block that a fetch ending between
+    /// this read's cache look-up and its joining has just stored is served from disk instead.
+    /// </summary>
+    private List<List<Flight>> PlanRuns(CachedObject obj, List<Flight> owned)
+    {
+        var runs = new List<List<Flight>>();
+        foreach (var flight in owned)
+        {
+            var stored = new byte[obj.BlockLength(flight.Block)];
+            if (TryReadFile(flight.Path, stored.Length, 0, stored))
+                _blocks.End(flight.Path, flight.Owner, stored);
+            else if (runs.Count > 0 && runs[^1][^1].Block + 1 == flight.Block && runs[^1].Count < _options.MaxBlocksPerRequest)
+                runs[^1].Add(flight);
+            else
+                runs.Add([flight]);
+        }
+        return runs;
+    }
+
+    private void FetchOwned(CachedObject obj, List<Flight> owned)
+    {
+        try
+        {
+            foreach (var run in PlanRuns(obj, owned))
+            {
+                var buffer = RunBuffer(obj, run);
+                try
+                {
+                    Received(buffer, obj.Origin.Read(run[0].Block * _options.BlockSize, buffer, obj.Version.VersionTag, _lifetime.Token));
+                    Complete(obj, run, buffer);
+                }
+                catch (Exception e)
+                {
+                    Fail(obj, run, e);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(obj, owned, e);
+        }
+    }
+
+    private async Task FetchOwnedAsync(CachedObject obj, List<Flight> owned)
+    {
+        try
+        {
+            await Task.WhenAll(PlanRuns(obj, owned).Select(async run =>
+            {
+                var buffer = RunBuffer(obj, run);
+                try
+                {
+                    Received(buffer, await obj.Origin.ReadAsync(run[0].Block * _options.BlockSize, buffer, obj.Version.VersionTag, _lifetime.Token));
+                    Complete(obj, run, buffer);
+                }
+                catch (Exception e)
+                {
+                    Fail(obj, run, e);
+                }
+            }));
+        }
+        catch (Exception e)
+        {
+            Fail(obj, owned, e);
+        }
+    }
+
+    private byte[] RunBuffer(CachedObject obj, List<Flight> run)
+    {
+        Counters.RangeRequest();
+        return new byte[run.Sum(f => obj.BlockLength(f.Block))];
+    }
+
+    private void Received(byte[] buffer, int n)
+    {
+        Counters.FromOrigin(n);
+        if (n != buffer.Length)
+            throw new OriginException(502, "the origin object is shorter than its stated length");
+    }
+
+    /// <summary>Stores each block, then hands it to its readers: a read that returned has left its blocks in the cache.</summary>
+    private void Complete(CachedObject obj, List<Flight> run, byte[] buffer)
+    {
+        var at = 0;
+        foreach (var flight in run)
+        {
+            var length = obj.BlockLength(flight.Block);
+            var block = run.Count == 1 ? buffer : buffer.AsSpan(at, length).ToArray();
+            at += length;
+            Store(obj, flight.Path, block);
+            _blocks.End(flight.Path, flight.Owner, block);
+        }
+    }
+
+    private void Fail(CachedObject obj, List<Flight> flights, Exception e)
+    {
+        if (e is OriginException { Status: 409 })
+            ForgetVersion(obj);
+        foreach (var flight in flights)
+            _blocks.Fail(flight.Path, flight.Owner, e);
+    }
+
+    /// <summary>Writes a block; a disk failure only costs the caching (the bytes are served all the same).</summary>
+    private void Store(CachedObject obj, string path, byte[] bytes)
+    {
+        try
+        {
+            AtomicFile.Write(path, bytes.Length, file => file.Write(bytes));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogStoreFailed(e.Message);
+            return;
+        }
+        Delete(_index.Add(path, obj.Id, bytes.Length, _options.MaxBytes));
+    }
+
+    // ---- whole objects (origins without Range) ----
+
+    private string EnsureWhole(CachedObject obj)
+    {
+        var path = obj.WholePath;
+        return _index.Touch(path) ? path : _downloads.RunSync(path, () => Download(obj, path));
+    }
+
+    private Task<string> EnsureWholeAsync(CachedObject obj, CancellationToken ct)
+    {
+        var path = obj.WholePath;
+        return _index.Touch(path) ? Task.FromResult(path) : _downloads.Run(path, () => DownloadAsync(obj, path)).WaitAsync(ct);
+    }
+
+    private string Download(CachedObject obj, string path)
+    {
+        if (_index.Touch(path))
+            return path; // a download that ended just before this one began
+        Counters.Download();
+        try
+        {
+            using var body = obj.Origin.Open(obj.Version.VersionTag, _lifetime.Token);
+            AtomicFile.Write(path, obj.Version.Length, file =>
+            {
+                var chunk = new byte[128 * 1024];
+                while (body.Read(chunk) is var n and > 0)
+                {
+                    Counters.FromOrigin(n);
+                    file.Write(chunk, 0, n);
+                }
+            });
+        }
+        catch (OriginException e) when (e.Status == 409)
+        {
+            ForgetVersion(obj);
+            throw;
+        }
+        Delete(_index.Add(path, obj.Id, obj.Version.Length, _options.MaxBytes));
+        return path;
+    }
+
+    private async Task<string> DownloadAsync(CachedObject obj, string path)
+    {
+        if (_index.Touch(path))
+            return path;
+        Counters.Download();
+        try
+        {
+            await using var body = await obj.Origin.OpenAsync(obj.Version.VersionTag, _lifetime.Token);
+            await AtomicFile.WriteAsync(path, obj.Version.Length, async file =>
+            {
+                var chunk = new byte[128 * 1024];
+                while (await body.ReadAsync(chunk, _lifetime.Token) is var n and > 0)
+                {
+                    Counters.FromOrigin(n);
+                    await file.WriteAsync(chunk.AsMemory(0, n), _lifetime.Token);
+                }
+            });
+        }
+        catch (OriginException e) when (e.Status == 409)
+        {
+            ForgetVersion(obj);
+            throw;
+        }
+        Delete(_index.Add(path, obj.Id, obj.Version.Length, _options.MaxBytes));
+        return path;
+    }
+
+    private static OriginException TooSmall() => new(502, "the source cache is too small for this object");
+
+    // ---- housekeeping ----
+
+    /// <summary>
+    /// Start-up: temp files of an interrupted run are deleted; cached files are indexed, the most recently written
+    /// as the most recently used, and trimmed to the bound. Their metadata is not kept: the first read of each
+    /// object asks its version, and the blocks of an unchanged object are used again.
+    /// </summary>
+    private void Recover()
+    {
+        var found = new List<(string Path, string Id, long Size, DateTime Written)>();
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            if (file.Name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal))
+                AtomicFile.TryDelete(file.FullName);
+            else if ((file.Extension == CachedObject.BlockExtension || file.Name == CachedObject.WholeName)
+                     && file.Directory is { Parent.Parent.FullName: var grand } folder && grand == _root)
+                found.Add((file.FullName, folder.Name, file.Length, file.LastWriteTimeUtc));
+        }
+        foreach (var f in found.OrderByDescending(f => f.Written))
+            _index.AddOldest(f.Path, f.Id, f.Size);
+        Delete(_index.Trim(_options.MaxBytes));
+    }
+
+    private static void Delete(List<string> paths)
+    {
+        foreach (var path in paths)
+            AtomicFile.TryDelete(path);
+    }
+
+    public void Dispose()
+    {
+        _lifetime.Cancel();
+        _lifetime.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "remote source {Key} changed; {Files} cached files of its old version evicted")]
+    private partial void LogChanged(string key, int files);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cannot write to the source cache: {Reason}")]
+    private partial void LogStoreFailed(string reason);
+}
