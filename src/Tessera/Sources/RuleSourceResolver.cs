@@ -13,7 +13,7 @@ public sealed class RuleSourceResolver : ISourceResolver
 {
     private readonly List<(SourceRuleOptions Options, Regex? Pattern, ISourceRule Rule)> _rules = [];
 
-    public RuleSourceResolver(TesseraOptions options, FileSourceResolver files, Func<BlockCache> cache, HttpClient http)
+    public RuleSourceResolver(TesseraOptions options, FileSourceResolver files, Func<BlockCache> cache, HttpClient http, OriginResilience? resilience = null)
     {
         if (options.Sources.Count == 0)
         {
@@ -25,7 +25,7 @@ public sealed class RuleSourceResolver : ISourceResolver
             var pattern = rule.Pattern is { Length: > 0 } p ? new Regex($"^(?:{p})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)) : null;
             ISourceRule source = rule.Kind.ToLowerInvariant() switch
             {
-                "http" => new HttpSourceRule(rule, http, cache()),
+                "http" => new HttpSourceRule(rule, http, cache(), resilience),
                 _ => new FileSourceRule(files),
             };
             _rules.Add((rule, pattern, source));

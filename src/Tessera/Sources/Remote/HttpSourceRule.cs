@@ -12,13 +12,15 @@ public sealed class HttpSourceRule : ISourceRule
     private readonly SourceRuleOptions _rule;
     private readonly HttpClient _http;
     private readonly BlockCache _cache;
+    private readonly OriginResilience? _resilience;
     private readonly Uri _authority;
 
-    public HttpSourceRule(SourceRuleOptions rule, HttpClient http, BlockCache cache)
+    public HttpSourceRule(SourceRuleOptions rule, HttpClient http, BlockCache cache, OriginResilience? resilience = null)
     {
         _rule = rule;
         _http = http;
         _cache = cache;
+        _resilience = resilience;
         _authority = TemplateAuthority(rule.Template!)
             ?? throw new ArgumentException($"'{rule.Template}' is not an http(s) URL template with placeholders only in its path or query");
     }
@@ -30,7 +32,7 @@ public sealed class HttpSourceRule : ISourceRule
         var url = IdentifierTemplate.Expand(_rule.Template!, identifier, match.Rest, match.Groups);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !SameAuthority(uri, _authority))
             return null;
-        var origin = new HttpRangeOrigin(_http, uri, Allowed);
+        var origin = new HttpRangeOrigin(_http, uri, Allowed, _resilience);
         OriginObject version;
         try
         {
