@@ -4,6 +4,7 @@ using Tessera.Iiif;
 using Tessera.Iiif.Grammar;
 using Tessera.Iiif.Http;
 using Tessera.Iiif.Info;
+using Tessera.Iiif.Planning;
 using Tessera.Server.Http;
 
 namespace Tessera.Server.Endpoints;
@@ -58,9 +59,19 @@ public static class IiifEndpoints
     {
         var service = context.RequestServices.GetRequiredService<ImageService>();
         var options = context.RequestServices.GetRequiredService<TesseraOptions>();
-        var source = await service.ResolveAsync(path.Identifier, context.RequestAborted);
-        var layout = service.Describe(source);
-        var body = InfoDocument.Write(new InfoContext(version, id, layout.Description, options.Limits, options.TileSize));
+        var preflight = Preflight.Read(context);
+        SourceDescription description;
+        if (preflight?.Dimensions is { } levels)
+            // The edge function vouches for the image and its size: no origin request, no decoder.
+            description = new SourceDescription(levels[0], levels, null, IsColor: true, HasAlpha: false, "preflight");
+        else
+        {
+            var source = preflight?.Location is not null
+                ? await preflight.ResolveAsync(context, path.Identifier)
+                : await service.ResolveAsync(path.Identifier, context.RequestAborted);
+            description = service.Describe(source).Description;
+        }
+        var body = InfoDocument.Write(new InfoContext(version, id, description, options.Limits, options.TileSize));
 
         var response = context.Response;
         response.ContentType = InfoMediaType.Choose(version, context.Request.Headers.Accept.ToString());
@@ -80,7 +91,10 @@ public static class IiifEndpoints
 
         var service = context.RequestServices.GetRequiredService<ImageService>();
         var options = context.RequestServices.GetRequiredService<TesseraOptions>();
-        var source = await service.ResolveAsync(path.Identifier, context.RequestAborted);
+        var preflight = Preflight.Read(context);
+        var source = preflight?.Location is not null
+            ? await preflight.ResolveAsync(context, path.Identifier)
+            : await service.ResolveAsync(path.Identifier, context.RequestAborted);
         var layout = service.Describe(source);
         var plan = service.Plan(request, layout);
         var image = await service.RenderAsync(source, layout, plan, context.RequestAborted);
@@ -94,8 +108,13 @@ public static class IiifEndpoints
             await response.Body.WriteAsync(image.Bytes, context.RequestAborted);
     }
 
-    private static void SetCaching(HttpResponse response, TesseraOptions options) =>
+    private static void SetCaching(HttpResponse response, TesseraOptions options)
+    {
         response.Headers.CacheControl = $"public, max-age={options.CacheMaxAgeSeconds}";
+        // With preflight on, the same URL can name different sources: shared caches must key on the headers too.
+        if (options.Preflight.Enabled)
+            response.Headers.Append("Vary", $"{Preflight.LocationHeader}, {Preflight.DimensionsHeader}");
+    }
 
     /// <summary>The still-encoded path after <c>/iiif/{v}/</c>, from the raw request target.</summary>
     private static string? RawRemainder(HttpContext context, ApiVersion version)

@@ -14,6 +14,9 @@ public sealed class TesseraOptions
     /// <summary>Ordered rules mapping identifiers to sources (files, HTTP origins); empty means the local roots.</summary>
     public List<SourceRuleOptions> Sources { get; set; } = [];
 
+    /// <summary>Edge-function headers that choose the source and give its dimensions (off by default).</summary>
+    public PreflightOptions Preflight { get; set; } = new();
+
     /// <summary>The local-disk cache of remote sources.</summary>
     public SourceCacheOptions SourceCache { get; set; } = new();
 

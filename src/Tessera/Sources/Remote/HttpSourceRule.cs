@@ -32,17 +32,24 @@ public sealed class HttpSourceRule : ISourceRule
         var url = IdentifierTemplate.Expand(_rule.Template!, identifier, match.Rest, match.Groups);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !SameAuthority(uri, _authority))
             return null;
-        var origin = new HttpRangeOrigin(_http, uri, Allowed, _resilience);
+        return await OpenAsync(identifier, uri, Allowed, _http, _cache, _resilience, ct);
+    }
+
+    /// <summary>The object at <paramref name="url"/> as a source read through the block cache, or null when the origin has none.</summary>
+    public static async ValueTask<ResolvedSource?> OpenAsync(string identifier, Uri url, Func<Uri, bool> allowed, HttpClient http,
+        BlockCache cache, OriginResilience? resilience, CancellationToken ct)
+    {
+        var origin = new HttpRangeOrigin(http, url, allowed, resilience);
         OriginObject version;
         try
         {
-            version = await _cache.StatAsync(origin, ct);
+            version = await cache.StatAsync(origin, ct);
         }
         catch (OriginException e) when (e.Status == 404)
         {
             return null;
         }
-        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => _cache.Open(origin, version));
+        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => cache.Open(origin, version));
     }
 
     /// <summary>Redirects are followed only to http(s) URLs on the template's host or the rule's allowed hosts.</summary>
