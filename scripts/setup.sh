@@ -7,6 +7,19 @@ packages=(libopenjp2-7)                        # needed to serve: JPEG 2000 sour
 test_packages=(libopenjp2-tools openjph-tools) # needed by the tests: they make their JPEG 2000 files
 [[ "${1:-}" == "--tests" ]] && packages+=("${test_packages[@]}")
 
+# The S3 tests' store: s3rver (an S3-compatible server on Node), under .tessera/node where the tests look for it.
+if [[ "${1:-}" == "--tests" ]]; then
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  if [[ ! -f "$repo/.tessera/node/node_modules/s3rver/bin/s3rver.js" ]]; then
+    if ! command -v npm >/dev/null; then
+      echo "setup: the S3 tests need s3rver, and there is no npm (Node.js 20) to install it" >&2
+      exit 1
+    fi
+    echo "setup: installing s3rver" >&2
+    npm install --prefix "$repo/.tessera/node" --no-audit --no-fund --silent s3rver@3.7.1 >&2
+  fi
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -35,8 +35,14 @@ public static class SyntheticPhoto
     public static int Write(string[] a)
     {
         var (path, w, h) = (a[0], int.Parse(a[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(a[2], System.Globalization.CultureInfo.InvariantCulture));
-        // libvips from NuGet has no PPM writer; PPM is a short header and the raw RGB bytes.
         using var image = Make(w, h);
+        if (path.EndsWith(".tif", StringComparison.OrdinalIgnoreCase))
+        {
+            // A pyramidal TIFF as collections store them: 256-px JPEG tiles, one page per halving.
+            image.Tiffsave(path, tile: true, tileWidth: 256, tileHeight: 256, pyramid: true, compression: Enums.ForeignTiffCompression.Jpeg, q: 85);
+            return 0;
+        }
+        // libvips from NuGet has no PPM writer; PPM is a short header and the raw RGB bytes.
         var pixels = image.WriteToMemory<byte>();
         using var file = File.Create(path);
         file.Write(System.Text.Encoding.ASCII.GetBytes($"P6\n{w} {h}\n255\n"));

@@ -6,7 +6,7 @@ namespace Tessera.Configuration;
 /// </summary>
 public sealed class SourceRuleOptions
 {
-    /// <summary><c>file</c> (the configured Roots) or <c>http</c> (an HTTP(S) origin).</summary>
+    /// <summary><c>file</c> (the configured Roots), <c>http</c> (an HTTP(S) origin) or <c>s3</c> (an S3 bucket).</summary>
     public string Kind { get; set; } = "file";
 
     /// <summary>Identifiers starting with this prefix match; <c>{rest}</c> in the template is what follows it.</summary>
@@ -17,9 +17,30 @@ public sealed class SourceRuleOptions
 
     /// <summary>
     /// For <c>http</c>: the URL, e.g. <c>https://images.example.org/{id}.jp2</c>. Placeholders may stand only in
-    /// the path and query, so an identifier can never choose the scheme, host or port.
+    /// the path and query, so an identifier can never choose the scheme, host or port. For <c>s3</c>: the object
+    /// key, e.g. <c>images/{id}.tif</c> (not URL-encoded; identifiers with <c>..</c> or empty segments are refused).
     /// </summary>
     public string? Template { get; set; }
+
+    /// <summary>For <c>s3</c>: the bucket (required).</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>For <c>s3</c>: the bucket's region.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>For <c>s3</c>: the endpoint of an S3-compatible store (MinIO, Ceph, …), e.g. <c>http://minio:9000</c>.</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>For <c>s3</c>: path-style URLs (<c>host/bucket/key</c>), as most S3-compatible stores want.</summary>
+    public bool ForcePathStyle { get; set; }
+
+    /// <summary>
+    /// For <c>s3</c>: a key pair for S3-compatible stores (both or neither). Without it the standard AWS chain is used
+    /// (<c>AWS_ACCESS_KEY_ID</c>/<c>AWS_SECRET_ACCESS_KEY</c>, profiles, instance roles, …).
+    /// </summary>
+    public string? AccessKey { get; set; }
+
+    public string? SecretKey { get; set; }
 
     /// <summary>Further hosts an <c>http</c> origin may redirect to (the template's own host always may).</summary>
     public List<string> AllowedRedirectHosts { get; set; } = [];

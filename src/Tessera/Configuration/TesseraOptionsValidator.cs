@@ -9,8 +9,8 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
     private static IEnumerable<string> SourceRuleErrors(string key, SourceRuleOptions rule)
     {
         var kind = rule.Kind.ToLowerInvariant();
-        if (kind is not ("file" or "http"))
-            yield return $"{key}:Kind must be file or http (not '{rule.Kind}').";
+        if (kind is not ("file" or "http" or "s3"))
+            yield return $"{key}:Kind must be file, http or s3 (not '{rule.Kind}').";
         if (rule.Prefix is { Length: > 0 } && rule.Pattern is { Length: > 0 })
             yield return $"{key}: give Prefix or Pattern, not both.";
         if (rule.Pattern is { Length: > 0 } pattern)
@@ -36,6 +36,9 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             else if (!Sources.IdentifierTemplate.Placeholders(t).Any())
                 yield return $"{key}:Template '{t}' has no {{id}}, {{rest}} or {{1}}... placeholder.";
         }
+        if (kind == "s3")
+            foreach (var error in Sources.Remote.S3KeyTemplate.ConfigErrors(key, rule))
+                yield return error;
     }
 
     public ValidateOptionsResult Validate(string? name, TesseraOptions o)

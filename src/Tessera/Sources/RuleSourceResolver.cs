@@ -26,6 +26,7 @@ public sealed class RuleSourceResolver : ISourceResolver
             ISourceRule source = rule.Kind.ToLowerInvariant() switch
             {
                 "http" => new HttpSourceRule(rule, http, cache(), resilience),
+                "s3" => new S3SourceRule(rule, http, cache(), resilience),
                 _ => new FileSourceRule(files),
             };
             _rules.Add((rule, pattern, source));

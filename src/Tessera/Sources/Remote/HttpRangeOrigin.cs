@@ -15,7 +15,7 @@ public sealed class HttpRangeOrigin : IRangeOrigin
     public const int MaxRedirects = 5;
 
     private readonly HttpClient _http;
-    private readonly Uri _url;
+    private readonly Func<HttpMethod, Uri> _urlFor;
     private readonly Func<Uri, bool> _allowed;
     private readonly OriginResilience _resilience;
 
@@ -23,8 +23,19 @@ public sealed class HttpRangeOrigin : IRangeOrigin
     {
         if (!url.IsAbsoluteUri || !IsHttp(url))
             throw new ArgumentException("an origin URL is an absolute http or https URL", nameof(url));
-        (_http, _url, _allowed, _resilience) = (http, url, allowed, resilience ?? OriginResilience.Default);
+        (_http, _urlFor, _allowed, _resilience) = (http, _ => url, allowed, resilience ?? OriginResilience.Default);
         Key = OriginKey.Of(url);
+    }
+
+    /// <summary>
+    /// An object behind URLs made afresh for each request (and each method): presigned S3 URLs sign the method and
+    /// expire, so a new one per request never expires in the middle of a long-cached object's life.
+    /// </summary>
+    /// <param name="key">The object's stable name (<see cref="Key"/>): the URLs differ at every request.</param>
+    public HttpRangeOrigin(HttpClient http, string key, Func<HttpMethod, Uri> urlFor, Func<Uri, bool> allowed, OriginResilience? resilience = null)
+    {
+        (_http, _urlFor, _allowed, _resilience) = (http, urlFor, allowed, resilience ?? OriginResilience.Default);
+        Key = key;
     }
 
     public string Key { get; }
@@ -36,7 +47,7 @@ public sealed class HttpRangeOrigin : IRangeOrigin
             {
                 if (head.StatusCode == HttpStatusCode.OK && head.Content.Headers.ContentLength is { } length
                     && AcceptsRanges(head) is { } ranges)
-                    return new OriginObject(length, HttpVersionTag.Of(head, length), ranges);
+                    return new OriginObject(length, HttpVersionTag.Of(head, length), ranges) { Dimensions = Dimensions(head) };
                 // HEAD refused (a presigned GET URL answers 403), or silent about length or ranges: ask for one byte.
                 if (head.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden
                     or HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented))
@@ -47,9 +58,9 @@ public sealed class HttpRangeOrigin : IRangeOrigin
             return probe.StatusCode switch
             {
                 HttpStatusCode.PartialContent when headers.ContentRange?.Length is { } total =>
-                    new OriginObject(total, HttpVersionTag.Of(probe, total), true),
+                    new OriginObject(total, HttpVersionTag.Of(probe, total), true) { Dimensions = Dimensions(probe) },
                 HttpStatusCode.OK when headers.ContentLength is { } whole =>
-                    new OriginObject(whole, HttpVersionTag.Of(probe, whole), false), // the body is abandoned unread
+                    new OriginObject(whole, HttpVersionTag.Of(probe, whole), false) { Dimensions = Dimensions(probe) }, // the body is abandoned unread
                 HttpStatusCode.RequestedRangeNotSatisfiable when headers.ContentRange?.Length is 0 =>
                     new OriginObject(0, HttpVersionTag.Of(probe, 0), true),
                 HttpStatusCode.PartialContent or HttpStatusCode.OK =>
@@ -130,7 +141,7 @@ public sealed class HttpRangeOrigin : IRangeOrigin
     private async ValueTask<HttpResponseMessage> SendAsync(bool sync, HttpMethod method, (long From, long To)? range,
         string? versionTag, CancellationToken ct)
     {
-        var url = _url;
+        var url = _urlFor(method);
         for (var hop = 0; ; hop++)
         {
             if (!IsHttp(url) || !_allowed(url))
@@ -188,6 +199,17 @@ public sealed class HttpRangeOrigin : IRangeOrigin
             throw new TransientOriginFault(502, "the origin sent a truncated body");
         return read;
     }
+
+    /// <summary>The pixel size an object store's metadata declares (S3 <c>x-amz-meta-width</c>/<c>-height</c>), if any.</summary>
+    private static (int Width, int Height)? Dimensions(HttpResponseMessage response) =>
+        Meta(response, "x-amz-meta-width") is { } w && Meta(response, "x-amz-meta-height") is { } h ? (w, h) : null;
+
+    private static int? Meta(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values)
+        && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+        && v > 0
+            ? v
+            : null;
 
     private static bool? AcceptsRanges(HttpResponseMessage response)
     {

@@ -2,7 +2,11 @@ namespace Tessera.Sources.Remote;
 
 /// <summary>What an origin says about an object: its length and a tag that changes whenever its bytes do.</summary>
 /// <param name="AcceptsRanges">False when the origin ignores Range requests (the object must then be fetched whole).</param>
-public sealed record OriginObject(long Length, string VersionTag, bool AcceptsRanges);
+public sealed record OriginObject(long Length, string VersionTag, bool AcceptsRanges)
+{
+    /// <summary>The image's pixel size as the store's metadata declares it (S3 <c>x-amz-meta-width</c>/<c>-height</c>), if it does.</summary>
+    public (int Width, int Height)? Dimensions { get; init; }
+}
 
 /// <summary>
 /// A remote object read by byte range: an HTTP(S) URL or an S3 object. Implementations map origin
