@@ -37,6 +37,10 @@ public sealed partial class ImageService : IDisposable
         _log = log;
         var slots = options.MaxConcurrentRenders > 0 ? options.MaxConcurrentRenders : 2 * Environment.ProcessorCount;
         _renders = new SemaphoreSlim(slots, slots);
+        // Renders block their thread (libvips work, and blocking range reads of remote sources); keep enough
+        // pool threads ready that they never starve Kestrel's own I/O while the pool grows slowly.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, slots + 4 * Environment.ProcessorCount), io);
         _encoder = new EncoderSettings(options.JpegQuality, options.WebpQuality, options.PngCompression);
         VipsRuntime.Initialise();
         OpenJpegLibrary.Configure(options.OpenJpegLibrary);
@@ -65,8 +69,26 @@ public sealed partial class ImageService : IDisposable
     /// <summary>Synchronous resolution, for tools and tests over local files (which resolve without waiting).</summary>
     public ResolvedSource Resolve(string identifier) => ResolveAsync(identifier, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
-    public SourceLayout Describe(ResolvedSource source) =>
-        _layouts.GetOrAdd(source, () => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels)));
+    /// <summary>
+    /// The source's layout, inspected once per version. Inspection reads headers (by range, for a remote
+    /// source) on a pool thread within the decode bound; concurrent callers wait without holding threads.
+    /// </summary>
+    public Task<SourceLayout> DescribeAsync(ResolvedSource source, CancellationToken ct) =>
+        _layouts.GetOrAddAsync(source, async () =>
+        {
+            await _renders.WaitAsync(ct);
+            try
+            {
+                return await Task.Run(() => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels)), ct);
+            }
+            finally
+            {
+                _renders.Release();
+            }
+        });
+
+    /// <summary>Synchronous <see cref="DescribeAsync"/>, for tools and tests.</summary>
+    public SourceLayout Describe(ResolvedSource source) => DescribeAsync(source, CancellationToken.None).GetAwaiter().GetResult();
 
     public ImagePlan Plan(ImageRequest request, SourceLayout layout)
     {

@@ -69,7 +69,7 @@ public static class IiifEndpoints
             var source = preflight?.Location is not null
                 ? await preflight.ResolveAsync(context, path.Identifier)
                 : await service.ResolveAsync(path.Identifier, context.RequestAborted);
-            description = service.Describe(source).Description;
+            description = (await service.DescribeAsync(source, context.RequestAborted)).Description;
         }
         var body = InfoDocument.Write(new InfoContext(version, id, description, options.Limits, options.TileSize));
 
@@ -95,7 +95,7 @@ public static class IiifEndpoints
         var source = preflight?.Location is not null
             ? await preflight.ResolveAsync(context, path.Identifier)
             : await service.ResolveAsync(path.Identifier, context.RequestAborted);
-        var layout = service.Describe(source);
+        var layout = await service.DescribeAsync(source, context.RequestAborted);
         var plan = service.Plan(request, layout);
         var image = await service.RenderAsync(source, layout, plan, context.RequestAborted);
 

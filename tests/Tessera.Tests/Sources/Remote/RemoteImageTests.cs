@@ -67,6 +67,33 @@ public sealed class RemoteImageTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Fifty_concurrent_requests_for_an_uncached_image_fetch_what_one_request_fetches()
+    {
+        // What one request alone costs the origin, on an empty cache...
+        await RenderAsync(_remote, "remote/pyramid", "4096,3072,512,512", "512,");
+        var single = (_origin.Requests, _origin.BytesSent);
+
+        // ...and what fifty at once cost, on another empty cache: single flight shares every fetch.
+        using var cache = new BlockCache(new BlockCacheOptions { Directory = _dir.File("cache-50"), BlockSize = BlockSize });
+        var options = new TesseraOptions
+        {
+            Roots = [_dir.Path],
+            Sources = [new SourceRuleOptions { Kind = "http", Prefix = "remote/", Template = _origin.BaseUri + "images/{rest}.tif" }],
+        };
+        using var service = new ImageService(new RuleSourceResolver(options, new FileSourceResolver(options), () => cache, RemoteRig.Client,
+            new OriginResilience(RemoteRig.Fast)), options, NullLogger<ImageService>.Instance);
+        var (requests, bytes) = (_origin.Requests, _origin.BytesSent);
+        var outputs = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => RenderAsync(service, "remote/pyramid", "4096,3072,512,512", "512,"))));
+
+        output.WriteLine($"one request: {single.Requests} origin requests, {single.BytesSent} bytes; fifty at once: {_origin.Requests - requests}, {_origin.BytesSent - bytes}");
+        // Single flight is per block: a coalesced range may still overlap a block another request has in
+        // flight, so allow a block or two beyond what one request makes — never fifty times it.
+        Assert.InRange(_origin.Requests - requests, single.Requests, single.Requests + 2);
+        Assert.InRange(_origin.BytesSent - bytes, single.BytesSent, single.BytesSent + 2L * BlockSize);
+        Assert.All(outputs, o => Assert.Equal(outputs[0], o));
+    }
+
+    [Fact]
     public async Task Origin_failures_answer_with_their_status()
     {
         _origin.AlwaysStatus = 404;
@@ -94,7 +121,7 @@ public sealed class RemoteImageTests(Xunit.Abstractions.ITestOutputHelper output
     private static async Task<byte[]> RenderAsync(ImageService service, string id, string region, string size)
     {
         var source = await service.ResolveAsync(id, default);
-        var layout = service.Describe(source);
+        var layout = await service.DescribeAsync(source, default);
         var plan = service.Plan(Engine.Request(region, size, "0", "default.png"), layout);
         return (await service.RenderAsync(source, layout, plan, default)).Bytes;
     }
