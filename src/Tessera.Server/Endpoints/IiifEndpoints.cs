@@ -69,7 +69,10 @@ public static class IiifEndpoints
             var source = preflight?.Location is not null
                 ? await preflight.ResolveAsync(context, path.Identifier)
                 : await service.ResolveAsync(path.Identifier, context.RequestAborted);
-            description = (await service.DescribeAsync(source, context.RequestAborted)).Description;
+            description = source.KnownSize is { } known
+                // The origin states the size (S3 metadata): no decoding for info.json.
+                ? SourceDescription.Single(known, format: "metadata")
+                : (await service.DescribeAsync(source, context.RequestAborted)).Description;
         }
         var body = InfoDocument.Write(new InfoContext(version, id, description, options.Limits, options.TileSize));
 

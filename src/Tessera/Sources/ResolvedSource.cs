@@ -35,8 +35,15 @@ public sealed class ResolvedSource
     }
 
     /// <summary>A remote object, read through <paramref name="open"/> (a seekable, range-reading stream).</summary>
-    public static ResolvedSource ForStream(string identifier, string key, string versionTag, long length, Func<Stream> open) =>
-        new(identifier, key, versionTag, length, null, open);
+    public static ResolvedSource ForStream(string identifier, string key, string versionTag, long length, Func<Stream> open,
+        Tessera.Iiif.Geometry.PixelSize? knownSize = null) =>
+        new(identifier, key, versionTag, length, null, open) { KnownSize = knownSize };
+
+    /// <summary>
+    /// The image's size when the origin states it (S3 object metadata width/height, as serverless-iiif reads
+    /// it): info.json can then be answered without decoding anything.
+    /// </summary>
+    public Tessera.Iiif.Geometry.PixelSize? KnownSize { get; private init; }
 
     public string Identifier { get; }
 

@@ -49,7 +49,8 @@ public sealed class HttpSourceRule : ISourceRule
         {
             return null;
         }
-        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => cache.Open(origin, version));
+        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => cache.Open(origin, version),
+            version.Dimensions is { } d ? new Tessera.Iiif.Geometry.PixelSize(d.Width, d.Height) : null);
     }
 
     /// <summary>Redirects are followed only to http(s) URLs on the template's host or the rule's allowed hosts.</summary>

@@ -44,7 +44,8 @@ public sealed class S3SourceRule : ISourceRule, IDisposable
             await CheckBucketAsync(ct); // S3 answers a HEAD of a missing bucket's key with a bare 404 too
             return null;
         }
-        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => _cache.Open(origin, version));
+        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => _cache.Open(origin, version),
+            version.Dimensions is { } d ? new Tessera.Iiif.Geometry.PixelSize(d.Width, d.Height) : null);
     }
 
     /// <summary>The object an identifier names, or null when the identifier would leave the key space.</summary>

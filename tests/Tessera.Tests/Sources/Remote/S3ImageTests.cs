@@ -112,6 +112,10 @@ public sealed class S3ImageTests(Xunit.Abstractions.ITestOutputHelper output) : 
         Assert.Equal(_tiff.Length, sized.Length);
         var plain = await _cache.StatAsync(rule.Origin("s3/pyramid", new RuleMatch("pyramid", []))!, default);
         Assert.Null(plain.Dimensions);
+
+        // The resolved source carries them, so info.json needs no decoding.
+        Assert.Equal(new Tessera.Iiif.Geometry.PixelSize(4096, 3072), (await rule.ResolveAsync("s3/sized", new RuleMatch("sized", []), default))?.KnownSize);
+        Assert.Null((await rule.ResolveAsync("s3/pyramid", new RuleMatch("pyramid", []), default))?.KnownSize);
     }
 
     [Fact]
