@@ -24,7 +24,7 @@ public static unsafe class Jp2Codec
 
     public static Jp2Header ReadHeader(Stream stream, ILogger log, string name)
     {
-        using var session = Session.Open(stream, log, name, threads: 1);
+        using var session = Session.Open(stream, log, name, threads: 1, readPrecincts: true);
         return session.Header();
     }
 
@@ -34,7 +34,7 @@ public static unsafe class Jp2Codec
     /// </summary>
     public static Jp2Pixels Decode(Stream stream, int reduce, PixelRect area, int threads, ILogger log, string name)
     {
-        using var session = Session.Open(stream, log, name, threads);
+        using var session = Session.Open(stream, log, name, threads, readPrecincts: false);
         return session.Decode(reduce, area);
     }
 
@@ -54,10 +54,14 @@ public static unsafe class Jp2Codec
             (_codec, _stream, _adapter, _sink, _image, _precincts) = (codec, stream, adapter, sink, image, precincts);
         }
 
-        public static Session Open(Stream stream, ILogger log, string name, int threads)
+        /// <summary>
+        /// Reads the header. Precinct sizes (informational, parsed from the COD segment) are read only when
+        /// describing a file, not on every decode, where they would cost another read of the file's start.
+        /// </summary>
+        public static Session Open(Stream stream, ILogger log, string name, int threads, bool readPrecincts)
         {
             var format = Sniff(stream);
-            var precincts = CodingStyle.Precincts(stream);
+            var precincts = readPrecincts ? CodingStyle.Precincts(stream) : null;
             var sink = new MessageSink(log, name);
             var codec = OpjCodecHandle.Create(format);
             OpjStreamHandle? opjStream = null;

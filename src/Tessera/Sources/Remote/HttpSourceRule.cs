@@ -36,22 +36,9 @@ public sealed class HttpSourceRule : ISourceRule
     }
 
     /// <summary>The object at <paramref name="url"/> as a source read through the block cache, or null when the origin has none.</summary>
-    public static async ValueTask<ResolvedSource?> OpenAsync(string identifier, Uri url, Func<Uri, bool> allowed, HttpClient http,
-        BlockCache cache, OriginResilience? resilience, CancellationToken ct)
-    {
-        var origin = new HttpRangeOrigin(http, url, allowed, resilience);
-        OriginObject version;
-        try
-        {
-            version = await cache.StatAsync(origin, ct);
-        }
-        catch (OriginException e) when (e.Status == 404)
-        {
-            return null;
-        }
-        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => cache.Open(origin, version),
-            version.Dimensions is { } d ? new Tessera.Iiif.Geometry.PixelSize(d.Width, d.Height) : null);
-    }
+    public static ValueTask<ResolvedSource?> OpenAsync(string identifier, Uri url, Func<Uri, bool> allowed, HttpClient http,
+        BlockCache cache, OriginResilience? resilience, CancellationToken ct) =>
+        RemoteSource.OpenAsync(identifier, new HttpRangeOrigin(http, url, allowed, resilience), cache, ct);
 
     /// <summary>Redirects are followed only to http(s) URLs on the template's host or the rule's allowed hosts.</summary>
     private bool Allowed(Uri target) =>

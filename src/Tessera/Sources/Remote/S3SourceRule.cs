@@ -34,18 +34,10 @@ public sealed class S3SourceRule : ISourceRule, IDisposable
     {
         if (Origin(identifier, match) is not { } origin)
             return null;
-        OriginObject version;
-        try
-        {
-            version = await _cache.StatAsync(origin, ct);
-        }
-        catch (OriginException e) when (e.Status == 404)
-        {
-            await CheckBucketAsync(ct); // S3 answers a HEAD of a missing bucket's key with a bare 404 too
-            return null;
-        }
-        return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => _cache.Open(origin, version),
-            version.Dimensions is { } d ? new Tessera.Iiif.Geometry.PixelSize(d.Width, d.Height) : null);
+        if (await RemoteSource.OpenAsync(identifier, origin, _cache, ct) is { } source)
+            return source;
+        await CheckBucketAsync(ct); // S3 answers a HEAD of a missing bucket's key with a bare 404 too
+        return null;
     }
 
     /// <summary>The object an identifier names, or null when the identifier would leave the key space.</summary>
