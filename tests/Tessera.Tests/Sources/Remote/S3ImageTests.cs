@@ -4,6 +4,7 @@ using Tessera.Iiif;
 using Tessera.Sources;
 using Tessera.Sources.Remote;
 using Tessera.Tests.Support;
+using Tessera.Testing;
 
 namespace Tessera.Tests.Sources.Remote;
 

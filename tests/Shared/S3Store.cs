@@ -4,15 +4,14 @@ using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Tessera.Tests.Support;
 
-namespace Tessera.Tests.Sources.Remote;
+namespace Tessera.Testing;
 
 /// <summary>
 /// A real S3-compatible store for the S3 tests: s3rver (installed by <c>./tessera test</c> under
 /// <c>.tessera/node</c>) started as a child process on 127.0.0.1 with a free port and a temp folder, with one
 /// bucket; objects are put with the AWS SDK. Every request Tessera makes goes through <see cref="Client"/>,
-/// whose handler counts them.
+/// whose handler counts them. Shared by Tessera.Tests and Tessera.Server.Tests (linked into both).
 /// </summary>
 public sealed class S3Store : IAsyncDisposable
 {
@@ -21,10 +20,10 @@ public sealed class S3Store : IAsyncDisposable
     public const string SecretKey = "S3RVER";
 
     private readonly Process _process;
-    private readonly TempDir _dir;
+    private readonly string _dir;
     private readonly CountingHandler _counter;
 
-    private S3Store(Process process, TempDir dir, int port)
+    private S3Store(Process process, string dir, int port)
     {
         (_process, _dir) = (process, dir);
         ServiceUrl = $"http://127.0.0.1:{port}";
@@ -54,11 +53,11 @@ public sealed class S3Store : IAsyncDisposable
         var script = Path.Combine(RepoRoot(), ".tessera", "node", "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
             Assert.Fail($"s3rver is not installed ({script} is missing): run ./tessera test, which installs it (scripts/setup.sh --tests).");
-        var dir = new TempDir();
+        var dir = Directory.CreateTempSubdirectory("tessera-s3rver-").FullName;
         var port = FreePort();
         var start = new ProcessStartInfo("node")
         {
-            ArgumentList = { script, "--address", "127.0.0.1", "--port", port.ToString(), "--directory", dir.Path, "--silent",
+            ArgumentList = { script, "--address", "127.0.0.1", "--port", port.ToString(), "--directory", dir, "--silent",
                 "--no-vhost-buckets", "--configure-bucket", Bucket },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -131,7 +130,13 @@ public sealed class S3Store : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        _dir.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
