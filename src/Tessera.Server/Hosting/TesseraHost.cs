@@ -8,6 +8,7 @@ using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
 using Tessera.Sources;
 using Tessera.Sources.Remote;
+using Tessera.Caching.Shared;
 
 namespace Tessera.Server.Hosting;
 
@@ -40,8 +41,14 @@ public static class TesseraHost
                 MaxBytes = o.MaxBytes,
                 BlockSize = o.BlockSize,
                 Ttl = TimeSpan.FromSeconds(o.TtlSeconds),
-            }, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>().CreateLogger<BlockCache>());
+            }, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>().CreateLogger<BlockCache>(),
+                o.Shared is { } shared
+                    ? new SharedTier(new S3SharedStore(shared, sp.GetRequiredService<HttpClient>(), SourceCacheOptions.SharedPrefix), shared.Writers,
+                        shared.MaxPendingWrites, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SharedTier>())
+                    : null);
         });
+        builder.Services.AddSingleton(sp => new S3Locations(sp.GetRequiredService<TesseraOptions>().Preflight.S3,
+            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<BlockCache>()));
         builder.Services.AddSingleton<ISourceResolver>(sp => new RuleSourceResolver(
             sp.GetRequiredService<TesseraOptions>(), sp.GetRequiredService<FileSourceResolver>(),
             () => sp.GetRequiredService<BlockCache>(), sp.GetRequiredService<HttpClient>()));

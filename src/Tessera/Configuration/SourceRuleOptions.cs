@@ -58,4 +58,9 @@ public sealed class SourceCacheOptions
 
     /// <summary>Seconds after which a remote object's version is checked again with the origin.</summary>
     public int TtlSeconds { get; set; } = 300;
+
+    /// <summary>An S3 tier shared by several instances (default prefix <see cref="SharedPrefix"/>); off when unset.</summary>
+    public S3TierOptions? Shared { get; set; }
+
+    public const string SharedPrefix = "tessera-source-cache/";
 }

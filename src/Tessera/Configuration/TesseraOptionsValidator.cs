@@ -41,6 +41,29 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
                 yield return error;
     }
 
+    private static IEnumerable<string> SharedTierErrors(string key, S3TierOptions shared)
+    {
+        foreach (var error in Sources.Remote.S3KeyTemplate.ConfigErrors(key, shared.AsS3Rule()))
+            yield return error;
+        if (shared.Prefix is { } prefix && (prefix.StartsWith('/') || prefix.Contains("..")))
+            yield return $"{key}:Prefix '{shared.Prefix}' must be a relative key prefix without '..' (e.g. tessera-source-cache/).";
+        if (shared.Writers < 1 || shared.MaxPendingWrites < 1 || shared.TimeoutSeconds < 1)
+            yield return $"{key} needs Writers >= 1, MaxPendingWrites >= 1 and TimeoutSeconds >= 1.";
+    }
+
+    private static IEnumerable<string> PreflightS3Errors(string key, PreflightS3Options s3)
+    {
+        // The store settings are an s3 rule's and are checked as such; the bucket named here is only a stand-in
+        // (each location names its own, checked when the request comes).
+        foreach (var error in Sources.Remote.S3KeyTemplate.ConfigErrors(key, s3.AsS3Rule("any-bucket")))
+            yield return error;
+        foreach (var bucket in s3.AllowedBuckets)
+            if (!Sources.Remote.S3Location.IsBucketName(bucket))
+                yield return $"{key}:AllowedBuckets: '{bucket}' is not a valid S3 bucket name (3-63 lowercase letters, digits, dots or hyphens).";
+        if (s3.AllowedBuckets.Count > Sources.Remote.S3Locations.MaxBuckets)
+            yield return $"{key}:AllowedBuckets may list at most {Sources.Remote.S3Locations.MaxBuckets} buckets.";
+    }
+
     public ValidateOptionsResult Validate(string? name, TesseraOptions o)
     {
         var errors = new List<string>();
@@ -49,8 +72,11 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:Roots must name at least one folder of images.");
         for (var i = 0; i < o.Sources.Count; i++)
             errors.AddRange(SourceRuleErrors($"Tessera:Sources:{i}", o.Sources[i]));
+        errors.AddRange(PreflightS3Errors("Tessera:Preflight:S3", o.Preflight.S3));
         if (o.SourceCache.MaxBytes <= 0 || o.SourceCache.BlockSize < 4096 || o.SourceCache.TtlSeconds < 0)
             errors.Add("Tessera:SourceCache needs MaxBytes > 0, BlockSize >= 4096 and TtlSeconds >= 0.");
+        if (o.SourceCache.Shared is { } shared)
+            errors.AddRange(SharedTierErrors("Tessera:SourceCache:Shared", shared));
         foreach (var root in o.Roots)
             if (!Directory.Exists(root))
                 errors.Add($"Tessera:Roots: '{root}' is not an existing folder.");

@@ -7,9 +7,10 @@ namespace Tessera.Sources;
 /// <summary>
 /// Resolves identifiers by the ordered <c>Tessera:Sources</c> rules: the first rule whose prefix or pattern
 /// matches decides (later rules are not probed, so an unknown identifier costs at most one origin request).
-/// With no rules configured, every identifier is looked up under the local roots.
+/// With no rules configured, every identifier is looked up under the local roots. Disposing it disposes the rules
+/// that hold clients (S3).
 /// </summary>
-public sealed class RuleSourceResolver : ISourceResolver
+public sealed class RuleSourceResolver : ISourceResolver, IDisposable
 {
     private readonly List<(SourceRuleOptions Options, Regex? Pattern, ISourceRule Rule)> _rules = [];
 
@@ -41,5 +42,11 @@ public sealed class RuleSourceResolver : ISourceResolver
                 return await rule.ResolveAsync(identifier, match, ct);
         }
         return null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, _, rule) in _rules)
+            (rule as IDisposable)?.Dispose();
     }
 }

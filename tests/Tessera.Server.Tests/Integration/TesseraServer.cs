@@ -17,6 +17,9 @@ public class TesseraServer : IAsyncLifetime
     /// <summary>Settings on top of the common ones (roots, port 0, quiet logging).</summary>
     protected virtual Dictionary<string, string?> Settings => [];
 
+    /// <summary>The running server's services, for tests that look inside (caches, counters).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server has not started");
+
     /// <summary>http://127.0.0.1:{port}, no trailing slash.</summary>
     public string Origin { get; private set; } = "";
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Caching;
+using Tessera.Caching.Shared;
 
 namespace Tessera.Sources.Remote;
 
@@ -10,8 +12,9 @@ namespace Tessera.Sources.Remote;
 /// written atomically; the total is bounded with least-recently-used eviction. An object's length and version tag
 /// are trusted for <see cref="BlockCacheOptions.Ttl"/>, then revalidated: unchanged keeps its blocks, changed
 /// evicts them. Concurrent misses of one block, one version check or one whole download share one origin request.
-/// Objects whose origin ignores Range are downloaded whole, once, and read from that file. Thread-safe; one per
-/// process (or per cache folder), shared by every remote source.
+/// Objects whose origin ignores Range are downloaded whole, once, and read from that file. With a
+/// <see cref="SharedTier"/>, blocks missing here are looked for there before the origin is asked, and blocks
+/// from the origin are shared there. Thread-safe; one per process (or per cache folder), shared by every remote source.
 /// </summary>
 public sealed partial class BlockCache : IDisposable
 {
@@ -27,13 +30,15 @@ public sealed partial class BlockCache : IDisposable
     private readonly SingleFlight<string> _downloads = new();
     private readonly SingleFlight<byte[]> _blocks = new();
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly SharedTier? _shared;
 
     private sealed record Metadata(OriginObject Object, DateTimeOffset CheckedAt);
 
     /// <summary>A block fetch this reader owns: it must end it, with the bytes or the failure.</summary>
     private sealed record Flight(long Block, string Path, TaskCompletionSource<byte[]> Owner);
 
-    public BlockCache(BlockCacheOptions options, TimeProvider? time = null, ILogger? log = null)
+    /// <param name="shared">A tier shared with other instances; the cache owns it from now on.</param>
+    public BlockCache(BlockCacheOptions options, TimeProvider? time = null, ILogger? log = null, SharedTier? shared = null)
     {
         if (options.BlockSize < 4096)
             throw new ArgumentException("the block size is at least 4096 bytes", nameof(options));
@@ -44,6 +49,7 @@ public sealed partial class BlockCache : IDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _log = log ?? NullLogger.Instance;
+        _shared = shared;
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Directory));
         Directory.CreateDirectory(_root);
         Recover();
@@ -52,6 +58,9 @@ public sealed partial class BlockCache : IDisposable
     public BlockCacheOptions Options => _options;
 
     public BlockCacheCounters Counters { get; } = new();
+
+    /// <summary>The tier shared with other instances, if one is configured.</summary>
+    public SharedTier? Shared => _shared;
 
     /// <summary>Total size of the cached files.</summary>
     public long Bytes => _index.Bytes;
@@ -88,7 +97,9 @@ public sealed partial class BlockCache : IDisposable
         OriginObject current;
         try
         {
-            current = await origin.StatAsync(_lifetime.Token);
+            current = old is null
+                ? await origin.StatAsync(_lifetime.Token)
+                : await origin.RevalidateAsync(old.Object, _lifetime.Token);
         }
         catch (OriginException e) when (e.Status == 404 && old is not null)
         {
@@ -260,18 +271,67 @@ public sealed partial class BlockCache : IDisposable
     }
 
     /// <summary>
-    /// Groups owned blocks into runs of adjacent blocks, one Range request each. A block that a fetch ending between
-    /// this read's cache look-up and its joining has just stored is served from disk instead.
+    /// The owned blocks still to fetch: a block that a fetch ending between this read's cache look-up and its joining
+    /// has just stored is served from disk instead.
     /// </summary>
-    private List<List<Flight>> PlanRuns(CachedObject obj, List<Flight> owned)
+    private List<Flight> NotStored(CachedObject obj, List<Flight> owned)
     {
-        var runs = new List<List<Flight>>();
+        var missing = new List<Flight>(owned.Count);
         foreach (var flight in owned)
         {
             var stored = new byte[obj.BlockLength(flight.Block)];
             if (TryReadFile(flight.Path, stored.Length, 0, stored))
                 _blocks.End(flight.Path, flight.Owner, stored);
-            else if (runs.Count > 0 && runs[^1][^1].Block + 1 == flight.Block && runs[^1].Count < _options.MaxBlocksPerRequest)
+            else
+                missing.Add(flight);
+        }
+        return missing;
+    }
+
+    /// <summary>The blocks the shared tier does not have; those it has are stored here and handed to their readers.</summary>
+    private List<Flight> NotShared(CachedObject obj, List<Flight> missing)
+    {
+        if (_shared is null || missing.Count == 0)
+            return missing;
+        // One block (the usual tile read) blocks this thread; several are asked for at once.
+        var found = missing.Count == 1
+            ? [_shared.Get(obj.SharedKey(missing[0].Block), obj.BlockLength(missing[0].Block))]
+            : Task.WhenAll(missing.Select(f => _shared.GetAsync(obj.SharedKey(f.Block), obj.BlockLength(f.Block), _lifetime.Token)))
+                .GetAwaiter().GetResult();
+        return FromShared(obj, missing, found);
+    }
+
+    private async Task<List<Flight>> NotSharedAsync(CachedObject obj, List<Flight> missing)
+    {
+        if (_shared is null || missing.Count == 0)
+            return missing;
+        var found = await Task.WhenAll(missing.Select(f => _shared.GetAsync(obj.SharedKey(f.Block), obj.BlockLength(f.Block), _lifetime.Token)));
+        return FromShared(obj, missing, found);
+    }
+
+    private List<Flight> FromShared(CachedObject obj, List<Flight> missing, byte[]?[] found)
+    {
+        var still = new List<Flight>(missing.Count);
+        for (var i = 0; i < missing.Count; i++)
+        {
+            if (found[i] is { } block)
+            {
+                Store(obj, missing[i].Path, block);
+                _blocks.End(missing[i].Path, missing[i].Owner, block);
+            }
+            else
+                still.Add(missing[i]);
+        }
+        return still;
+    }
+
+    /// <summary>Groups blocks into runs of adjacent blocks, one Range request each.</summary>
+    private List<List<Flight>> Runs(List<Flight> missing)
+    {
+        var runs = new List<List<Flight>>();
+        foreach (var flight in missing)
+        {
+            if (runs.Count > 0 && runs[^1][^1].Block + 1 == flight.Block && runs[^1].Count < _options.MaxBlocksPerRequest)
                 runs[^1].Add(flight);
             else
                 runs.Add([flight]);
@@ -283,7 +343,7 @@ public sealed partial class BlockCache : IDisposable
     {
         try
         {
-            foreach (var run in PlanRuns(obj, owned))
+            foreach (var run in Runs(NotShared(obj, NotStored(obj, owned))))
             {
                 var buffer = RunBuffer(obj, run);
                 try
@@ -307,7 +367,7 @@ public sealed partial class BlockCache : IDisposable
     {
         try
         {
-            await Task.WhenAll(PlanRuns(obj, owned).Select(async run =>
+            await Task.WhenAll(Runs(await NotSharedAsync(obj, NotStored(obj, owned))).Select(async run =>
             {
                 var buffer = RunBuffer(obj, run);
                 try
@@ -349,7 +409,8 @@ public sealed partial class BlockCache : IDisposable
             var length = obj.BlockLength(flight.Block);
             var block = run.Count == 1 ? buffer : buffer.AsSpan(at, length).ToArray();
             at += length;
-            Store(obj, flight.Path, block);
+            if (Store(obj, flight.Path, block))
+                _shared?.Offer(obj.SharedKey(flight.Block), flight.Path, 0, length);
             _blocks.End(flight.Path, flight.Owner, block);
         }
     }
@@ -363,7 +424,7 @@ public sealed partial class BlockCache : IDisposable
     }
 
     /// <summary>Writes a block; a disk failure only costs the caching (the bytes are served all the same).</summary>
-    private void Store(CachedObject obj, string path, byte[] bytes)
+    private bool Store(CachedObject obj, string path, byte[] bytes)
     {
         try
         {
@@ -372,9 +433,10 @@ public sealed partial class BlockCache : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogStoreFailed(e.Message);
-            return;
+            return false;
         }
         Delete(_index.Add(path, obj.Id, bytes.Length, _options.MaxBytes));
+        return true;
     }
 
     // ---- whole objects (origins without Range) ----
@@ -395,6 +457,8 @@ public sealed partial class BlockCache : IDisposable
     {
         if (_index.Touch(path))
             return path; // a download that ended just before this one began
+        if (_shared is not null && AssembleFromShared(obj, path))
+            return Indexed(obj, path);
         Counters.Download();
         try
         {
@@ -414,14 +478,16 @@ public sealed partial class BlockCache : IDisposable
             ForgetVersion(obj);
             throw;
         }
-        Delete(_index.Add(path, obj.Id, obj.Version.Length, _options.MaxBytes));
-        return path;
+        Share(obj, path);
+        return Indexed(obj, path);
     }
 
     private async Task<string> DownloadAsync(CachedObject obj, string path)
     {
         if (_index.Touch(path))
             return path;
+        if (_shared is not null && await AssembleFromSharedAsync(obj, path))
+            return Indexed(obj, path);
         Counters.Download();
         try
         {
@@ -441,9 +507,60 @@ public sealed partial class BlockCache : IDisposable
             ForgetVersion(obj);
             throw;
         }
+        Share(obj, path);
+        return Indexed(obj, path);
+    }
+
+    private string Indexed(CachedObject obj, string path)
+    {
         Delete(_index.Add(path, obj.Id, obj.Version.Length, _options.MaxBytes));
         return path;
     }
+
+    /// <summary>A whole object is shared block by block: other instances may read it by range or whole alike.</summary>
+    private void Share(CachedObject obj, string path)
+    {
+        for (var block = 0L; _shared is not null && block < obj.BlockCount; block++)
+            _shared.Offer(obj.SharedKey(block), path, obj.BlockOffset(block), obj.BlockLength(block));
+    }
+
+    /// <summary>Writes the whole object from the shared tier's blocks; false (and nothing written) at the first one missing.</summary>
+    private bool AssembleFromShared(CachedObject obj, string path)
+    {
+        try
+        {
+            AtomicFile.Write(path, obj.Version.Length, file =>
+            {
+                for (var block = 0L; block < obj.BlockCount; block++)
+                    file.Write(_shared!.Get(obj.SharedKey(block), obj.BlockLength(block)) ?? throw new SharedMiss());
+            });
+            return true;
+        }
+        catch (SharedMiss)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> AssembleFromSharedAsync(CachedObject obj, string path)
+    {
+        try
+        {
+            await AtomicFile.WriteAsync(path, obj.Version.Length, async file =>
+            {
+                for (var block = 0L; block < obj.BlockCount; block++)
+                    await file.WriteAsync(await _shared!.GetAsync(obj.SharedKey(block), obj.BlockLength(block), _lifetime.Token)
+                                          ?? throw new SharedMiss(), _lifetime.Token);
+            });
+            return true;
+        }
+        catch (SharedMiss)
+        {
+            return false;
+        }
+    }
+
+    private sealed class SharedMiss : Exception;
 
     private static OriginException TooSmall() => new(502, "the source cache is too small for this object");
 
@@ -476,8 +593,10 @@ public sealed partial class BlockCache : IDisposable
             AtomicFile.TryDelete(path);
     }
 
+    /// <summary>Ends the cache and the shared tier it was given (waiting a few seconds for the tier's queued writes).</summary>
     public void Dispose()
     {
+        _shared?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _lifetime.Cancel();
         _lifetime.Dispose();
     }

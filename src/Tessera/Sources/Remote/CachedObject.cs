@@ -32,6 +32,13 @@ internal sealed class CachedObject
 
     public string WholePath => Path.Combine(Folder, WholeName);
 
+    /// <summary>The block's key in the shared tier: the same hash, so every instance agrees on it.</summary>
+    public string SharedKey(long block) => $"{Id[..2]}/{Id}/{block.ToString("x", CultureInfo.InvariantCulture)}{BlockExtension}";
+
+    public long BlockCount => (Version.Length + _blockSize - 1) / _blockSize;
+
+    public long BlockOffset(long block) => block * _blockSize;
+
     /// <summary>Every block is full but the last.</summary>
     public int BlockLength(long block) => (int)Math.Min(_blockSize, Version.Length - block * _blockSize);
 }

@@ -40,11 +40,18 @@ public sealed class HttpRangeOrigin : IRangeOrigin
 
     public string Key { get; }
 
-    public Task<OriginObject> StatAsync(CancellationToken ct) =>
+    public Task<OriginObject> StatAsync(CancellationToken ct) => StatCoreAsync(null, ct);
+
+    /// <summary>A HEAD (or one-byte probe) with If-None-Match / If-Modified-Since: a 304 keeps <paramref name="known"/>.</summary>
+    public Task<OriginObject> RevalidateAsync(OriginObject known, CancellationToken ct) => StatCoreAsync(known, ct);
+
+    private Task<OriginObject> StatCoreAsync(OriginObject? known, CancellationToken ct) =>
         _resilience.ExecuteAsync(async token =>
         {
-            using (var head = await SendAsync(false, HttpMethod.Head, null, null, token))
+            using (var head = await SendAsync(false, HttpMethod.Head, null, null, token, known?.VersionTag))
             {
+                if (head.StatusCode == HttpStatusCode.NotModified && known is not null)
+                    return known;
                 if (head.StatusCode == HttpStatusCode.OK && head.Content.Headers.ContentLength is { } length
                     && AcceptsRanges(head) is { } ranges)
                     return new OriginObject(length, HttpVersionTag.Of(head, length), ranges) { Dimensions = Dimensions(head) };
@@ -53,10 +60,11 @@ public sealed class HttpRangeOrigin : IRangeOrigin
                     or HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented))
                     throw Failure(head.StatusCode);
             }
-            using var probe = await SendAsync(false, HttpMethod.Get, (0, 0), null, token);
+            using var probe = await SendAsync(false, HttpMethod.Get, (0, 0), null, token, known?.VersionTag);
             var headers = probe.Content.Headers;
             return probe.StatusCode switch
             {
+                HttpStatusCode.NotModified when known is not null => known,
                 HttpStatusCode.PartialContent when headers.ContentRange?.Length is { } total =>
                     new OriginObject(total, HttpVersionTag.Of(probe, total), true) { Dimensions = Dimensions(probe) },
                 HttpStatusCode.OK when headers.ContentLength is { } whole =>
@@ -138,8 +146,10 @@ public sealed class HttpRangeOrigin : IRangeOrigin
     }
 
     /// <summary>Sends one request, following allowed redirects by hand; the response's headers only are read.</summary>
+    /// <param name="versionTag">Pins the request to this version (If-Match, If-Range).</param>
+    /// <param name="unlessTag">Revalidates this version (If-None-Match, If-Modified-Since).</param>
     private async ValueTask<HttpResponseMessage> SendAsync(bool sync, HttpMethod method, (long From, long To)? range,
-        string? versionTag, CancellationToken ct)
+        string? versionTag, CancellationToken ct, string? unlessTag = null)
     {
         var url = _urlFor(method);
         for (var hop = 0; ; hop++)
@@ -153,6 +163,8 @@ public sealed class HttpRangeOrigin : IRangeOrigin
                 request.Headers.Range = new RangeHeaderValue(from, to);
             if (versionTag is not null)
                 HttpVersionTag.AddConditions(request, versionTag, range is not null);
+            if (unlessTag is not null)
+                HttpVersionTag.AddRevalidation(request, unlessTag);
             var response = sync
                 ? _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct)
                 : await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);

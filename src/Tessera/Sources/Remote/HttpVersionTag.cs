@@ -45,6 +45,18 @@ internal static class HttpVersionTag
     }
 
     /// <summary>
+    /// Asks the origin to answer 304 when the object is still <paramref name="tag"/>: If-None-Match for an ETag (weak
+    /// comparison, so weak tags qualify), If-Modified-Since for a date. A length-only tag has no validator to send.
+    /// </summary>
+    public static void AddRevalidation(HttpRequestMessage request, string tag)
+    {
+        if (tag.StartsWith('"') || tag.StartsWith("W/", StringComparison.Ordinal))
+            request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(tag));
+        else if (LastModified(tag) is { } modified)
+            request.Headers.IfModifiedSince = modified;
+    }
+
+    /// <summary>
     /// Whether a response's validators agree with <paramref name="tag"/>, comparing only what the response carries
     /// (some origins send no ETag on range answers); <paramref name="length"/> is the object's full length when known.
     /// </summary>

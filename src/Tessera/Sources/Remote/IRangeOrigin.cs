@@ -22,6 +22,12 @@ public interface IRangeOrigin
     Task<OriginObject> StatAsync(CancellationToken ct);
 
     /// <summary>
+    /// <see cref="StatAsync"/> for an object last seen as <paramref name="known"/>: a conditional request where the
+    /// origin supports one, answered with <paramref name="known"/> itself when the origin says it is unchanged.
+    /// </summary>
+    Task<OriginObject> RevalidateAsync(OriginObject known, CancellationToken ct) => StatAsync(ct);
+
+    /// <summary>
     /// Reads exactly <paramref name="buffer"/>.Length bytes at <paramref name="offset"/> (fewer only at the end
     /// of the object) of the version <paramref name="versionTag"/>; a changed object fails with 412-like
     /// <see cref="OriginException"/> status 409 so the caller can restat instead of mixing versions.

@@ -35,7 +35,7 @@ public static partial class S3KeyTemplate
     {
         if (rule.Bucket is not { Length: > 0 } bucket)
             yield return $"{key}:Bucket is required for an s3 source.";
-        else if (!BucketName().IsMatch(bucket))
+        else if (!S3Location.IsBucketName(bucket))
             yield return $"{key}:Bucket '{bucket}' is not a valid S3 bucket name.";
         if (rule.Template is not { Length: > 0 } t)
             yield return $"{key}:Template is required for an s3 source: the object key, e.g. images/{{id}}.tif.";
@@ -54,7 +54,4 @@ public static partial class S3KeyTemplate
 
     [GeneratedRegex(@"\{(id|rest|[0-9]+)\}")]
     private static partial Regex Placeholder();
-
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")]
-    private static partial Regex BucketName();
 }

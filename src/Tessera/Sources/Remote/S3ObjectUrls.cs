@@ -30,14 +30,14 @@ public sealed class S3ObjectUrls : IDisposable
     /// <summary>The store's name for keys and logs: endpoint (or region), bucket; never credentials.</summary>
     public string Name => $"s3://{(_rule.ServiceUrl is { Length: > 0 } s ? new Uri(s).Authority : _rule.Region)}/{_rule.Bucket}";
 
-    /// <summary>A URL for <paramref name="method"/> (GET or HEAD) of <paramref name="key"/>, or of the bucket when the key is null.</summary>
+    /// <summary>A URL for <paramref name="method"/> (GET, HEAD or PUT) of <paramref name="key"/>, or of the bucket when the key is null.</summary>
     public Uri For(HttpMethod method, string? key)
     {
         var request = new GetPreSignedUrlRequest
         {
             BucketName = _rule.Bucket,
             Key = key,
-            Verb = method == HttpMethod.Head ? HttpVerb.HEAD : HttpVerb.GET,
+            Verb = method == HttpMethod.Head ? HttpVerb.HEAD : method == HttpMethod.Put ? HttpVerb.PUT : HttpVerb.GET,
             Expires = DateTime.UtcNow + Lifetime,
             Protocol = _protocol,
         };

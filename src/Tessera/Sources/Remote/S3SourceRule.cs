@@ -30,23 +30,30 @@ public sealed class S3SourceRule : ISourceRule, IDisposable
         _endpoint = new Lazy<Uri>(() => _urls.For(HttpMethod.Head, null));
     }
 
-    public async ValueTask<ResolvedSource?> ResolveAsync(string identifier, RuleMatch match, CancellationToken ct)
+    public async ValueTask<ResolvedSource?> ResolveAsync(string identifier, RuleMatch match, CancellationToken ct) =>
+        Key(identifier, match) is { } key ? await OpenAsync(identifier, key, ct) : null;
+
+    /// <summary>
+    /// The object at <paramref name="key"/> (used as given: the caller has checked it) as the source of
+    /// <paramref name="identifier"/>, or null when the bucket has no such key.
+    /// </summary>
+    public async ValueTask<ResolvedSource?> OpenAsync(string identifier, string key, CancellationToken ct)
     {
-        if (Origin(identifier, match) is not { } origin)
-            return null;
-        if (await RemoteSource.OpenAsync(identifier, origin, _cache, ct) is { } source)
+        if (await RemoteSource.OpenAsync(identifier, Origin(key), _cache, ct) is { } source)
             return source;
         await CheckBucketAsync(ct); // S3 answers a HEAD of a missing bucket's key with a bare 404 too
         return null;
     }
 
     /// <summary>The object an identifier names, or null when the identifier would leave the key space.</summary>
-    public HttpRangeOrigin? Origin(string identifier, RuleMatch match)
-    {
-        if (!FileSourceResolver.IsSafe(identifier) || S3KeyTemplate.Expand(_rule.Template!, identifier, match) is not { } key)
-            return null;
-        return new HttpRangeOrigin(_http, $"{_urls.Name}/{key}", method => _urls.For(method, key), Allowed, _resilience);
-    }
+    public HttpRangeOrigin? Origin(string identifier, RuleMatch match) => Key(identifier, match) is { } key ? Origin(key) : null;
+
+    private string? Key(string identifier, RuleMatch match) =>
+        FileSourceResolver.IsSafe(identifier) ? S3KeyTemplate.Expand(_rule.Template!, identifier, match) : null;
+
+    /// <summary>Keyed by store and key (<see cref="S3ObjectUrls.Name"/>), so equal keys of different stores never share cached blocks.</summary>
+    private HttpRangeOrigin Origin(string key) =>
+        new(_http, $"{_urls.Name}/{key}", method => _urls.For(method, key), Allowed, _resilience);
 
     /// <summary>Only the store's endpoint (S3 redirects carry no usable location anyway).</summary>
     private bool Allowed(Uri url) =>

@@ -49,17 +49,22 @@ public sealed class BlockCacheTests
         Assert.Equal(0, rig.Server.BytesSent);
     }
 
-    [Fact]
-    public async Task After_the_TTL_an_unchanged_object_costs_one_revalidation_and_no_block()
+    [Theory]
+    [InlineData(false)] // revalidated by ETag (If-None-Match)
+    [InlineData(true)] // by Last-Modified alone (If-Modified-Since)
+    public async Task After_the_TTL_an_unchanged_object_costs_one_conditional_request_answered_304_and_no_block(bool noETag)
     {
         await using var rig = await RemoteRig.StartAsync(Data);
+        rig.Server.NoETag = noETag;
         rig.Read(0, 2 * Block);
         rig.Server.ResetCounters();
         rig.Clock.Advance(RemoteRig.Ttl + TimeSpan.FromSeconds(1));
         Assert.Equal(Data.AsSpan(0, 2 * Block).ToArray(), rig.Read(0, 2 * Block));
         Assert.Equal(Data.AsSpan(10, 10).ToArray(), rig.Read(10, 10));
         Assert.Equal(["HEAD /object.bin"], rig.Server.Log);
+        Assert.Equal(1, rig.Server.NotModified);
         Assert.Equal(0, rig.Server.BytesSent);
+        Assert.Equal(2, rig.Cache.Counters.Stats); // first sight, then one revalidation
     }
 
     [Fact]

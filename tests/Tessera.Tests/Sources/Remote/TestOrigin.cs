@@ -9,7 +9,7 @@ namespace Tessera.Tests.Sources.Remote;
 
 /// <summary>
 /// A real HTTP origin for the remote-source tests: Kestrel on 127.0.0.1 serving one object at any path, honouring
-/// single byte ranges, If-Match and If-Range, and counting what it is asked and sends. Its faults (ignore Range,
+/// single byte ranges, If-Match, If-Range, If-None-Match and If-Modified-Since, and counting what it is asked and sends. Its faults (ignore Range,
 /// fixed statuses, delays, dropped connections, redirects, a replaced object) can be switched at any time.
 /// </summary>
 public sealed class TestOrigin : IAsyncDisposable
@@ -19,7 +19,7 @@ public sealed class TestOrigin : IAsyncDisposable
 
     private readonly WebApplication _app;
     private volatile Body _body;
-    private int _requests, _heads, _rangeGets, _wholeGets, _version;
+    private int _requests, _heads, _rangeGets, _wholeGets, _notModified, _version;
     private long _bytesSent;
 
     /// <summary>An object: its length and its byte at any offset (so 100 MB need not be held in memory).</summary>
@@ -104,11 +104,13 @@ public sealed class TestOrigin : IAsyncDisposable
     public int RangeGets => Volatile.Read(ref _rangeGets);
     public int WholeGets => Volatile.Read(ref _wholeGets);
     public long BytesSent => Interlocked.Read(ref _bytesSent);
+    /// <summary>Conditional requests answered 304.</summary>
+    public int NotModified => Volatile.Read(ref _notModified);
     public readonly ConcurrentQueue<string> Log = new();
 
     public void ResetCounters()
     {
-        _requests = _heads = _rangeGets = _wholeGets = 0;
+        _requests = _heads = _rangeGets = _wholeGets = _notModified = 0;
         Interlocked.Exchange(ref _bytesSent, 0);
         Log.Clear();
     }
@@ -163,6 +165,17 @@ public sealed class TestOrigin : IAsyncDisposable
         if (!NoETag && ifMatch.Length > 0 && ifMatch != "*" && ifMatch != body.ETag)
         {
             response.StatusCode = 412;
+            return;
+        }
+        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
+        var unchanged = ifNoneMatch.Length > 0
+            ? !NoETag && (ifNoneMatch == "*" || ifNoneMatch.Split(',').Select(t => t.Trim()).Any(t => t == body.ETag || t == "W/" + body.ETag))
+            : DateTimeOffset.TryParse(request.Headers.IfModifiedSince.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since)
+              && body.Modified <= since;
+        if (unchanged)
+        {
+            Interlocked.Increment(ref _notModified);
+            response.StatusCode = 304;
             return;
         }
         var ifRange = request.Headers.IfRange.ToString();

@@ -1,8 +1,8 @@
-namespace Tessera.Sources.Remote;
+namespace Tessera.Caching;
 
 /// <summary>
-/// The files of the block cache in least-recently-used order with their total size: what to evict to stay
-/// within the bound. Only bookkeeping; callers delete the files the index gives up. Thread-safe.
+/// The files of a disk cache (source blocks, derivatives) in least-recently-used order with their total size: what
+/// to evict to stay within the bound. Only bookkeeping; callers delete the files the index gives up. Thread-safe.
 /// </summary>
 internal sealed class LruIndex
 {
