@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NetVips;
 using Tessera.Caching;
@@ -29,6 +30,7 @@ public sealed partial class ImageService : IDisposable
     private readonly SemaphoreSlim _renders;
     private readonly EncoderSettings _encoder;
     private readonly Jp2RegionReader _jp2Reader;
+    private long _renderCount;
 
     public ImageService(ISourceResolver resolver, TesseraOptions options, ILogger<ImageService> log)
     {
@@ -43,6 +45,9 @@ public sealed partial class ImageService : IDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, slots + 4 * Environment.ProcessorCount), io);
         _encoder = new EncoderSettings(options.JpegQuality, options.WebpQuality, options.PngCompression);
         VipsRuntime.Initialise();
+        // A deterministic build's module id changes with its code and only then.
+        Fingerprint = string.Join(';', typeof(ImageService).Assembly.ManifestModule.ModuleVersionId.ToString("N"),
+            string.Join('.', Enumerable.Range(0, 3).Select(i => NetVips.NetVips.Version(i).ToString(CultureInfo.InvariantCulture))), _encoder);
         OpenJpegLibrary.Configure(options.OpenJpegLibrary);
         var jp2Threads = options.Jpeg2000Threads > 0 ? options.Jpeg2000Threads : Environment.ProcessorCount;
         _jp2Reader = new Jp2RegionReader(jp2Threads, log);
@@ -87,6 +92,9 @@ public sealed partial class ImageService : IDisposable
             }
         });
 
+    /// <summary>Forgets what was learnt of the source (its layout), as a purge asks.</summary>
+    public void Forget(ResolvedSource source) => _layouts.Remove(source);
+
     /// <summary>Synchronous <see cref="DescribeAsync"/>, for tools and tests.</summary>
     public SourceLayout Describe(ResolvedSource source) => DescribeAsync(source, CancellationToken.None).GetAwaiter().GetResult();
 
@@ -105,13 +113,37 @@ public sealed partial class ImageService : IDisposable
 
     public async Task<RenderedImage> RenderAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, CancellationToken ct)
     {
+        var bytes = await WithinBoundAsync(source, layout, plan, reader => Renderer.Render(reader, source, layout, plan, _encoder), ct);
+        LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
+        return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
+    }
+
+    /// <summary>Renders into <paramref name="path"/> (which ends with the format's extension); returns the file's length.</summary>
+    public async Task<long> RenderToFileAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, string path, CancellationToken ct)
+    {
+        var length = await WithinBoundAsync(source, layout, plan, reader => Renderer.RenderToFile(reader, source, layout, plan, _encoder, path), ct);
+        LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, length);
+        return length;
+    }
+
+    /// <summary>Images rendered since start (cache hits, 304s and shared renders are not renders).</summary>
+    public long Renders => Interlocked.Read(ref _renderCount);
+
+    /// <summary>
+    /// What besides the request and the source decides a rendered image's bytes: this build and libvips, and the
+    /// encoder settings. Part of every derivative's cache key and ETag, so that an upgrade or a new quality setting
+    /// never serves (or validates) bytes made the old way.
+    /// </summary>
+    public string Fingerprint { get; }
+
+    private async Task<T> WithinBoundAsync<T>(ResolvedSource source, SourceLayout layout, ImagePlan plan, Func<IRegionReader, T> render, CancellationToken ct)
+    {
         await _renders.WaitAsync(ct);
         try
         {
+            Interlocked.Increment(ref _renderCount);
             IRegionReader reader = layout.Loader == SourceInspector.Jp2Loader ? _jp2Reader : VipsRegionReader.Instance;
-            var bytes = Decoding(source, () => Renderer.Render(reader, source, layout, plan, _encoder));
-            LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
-            return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
+            return Decoding(source, () => render(reader));
         }
         finally
         {
@@ -145,7 +177,7 @@ public sealed partial class ImageService : IDisposable
     public void Dispose() => _renders.Dispose();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "rendered {Identifier} {Canonical} via {Strategy} (level {Level}), {Bytes} bytes")]
-    private partial void LogRendered(string identifier, string canonical, string strategy, int level, int bytes);
+    private partial void LogRendered(string identifier, string canonical, string strategy, int level, long bytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "JPEG 2000 sources are read with OpenJPEG {Version}")]
     private partial void LogOpenJpeg(string version);

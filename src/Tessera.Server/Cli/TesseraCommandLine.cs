@@ -15,10 +15,7 @@ public static class TesseraCommandLine
         var serve = new Command("serve", "Serve IIIF Image API 3.0 at /iiif/3 and 2.1 at /iiif/2.") { root, port, host };
         serve.SetAction(async (parse, ct) =>
         {
-            var overrides = new Dictionary<string, string?>();
-            var roots = parse.GetValue(root) ?? [];
-            for (var i = 0; i < roots.Length; i++)
-                overrides[$"Tessera:Roots:{i}"] = Path.GetFullPath(roots[i]);
+            var overrides = Roots(parse.GetValue(root));
             if (parse.GetValue(port) is { } p)
                 overrides["Tessera:Port"] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (parse.GetValue(host) is { } h)
@@ -26,8 +23,65 @@ public static class TesseraCommandLine
             return await ServeAsync(overrides, ct);
         });
 
-        var command = new RootCommand("Tessera: an IIIF Image API server.") { serve };
+        var identifier = new Argument<string?>("identifier") { Description = "The image whose cached derivatives go (as in IIIF URLs, decoded).", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Purge every cached derivative." };
+        var purgeRoot = new Option<string[]>("--root") { Description = "Folder of images (Tessera:Roots), as given to serve." };
+        var purge = new Command("purge", "Delete cached derivatives from this machine's derivative cache (Tessera:DerivativeCache), for one image or all.")
+        {
+            identifier, all, purgeRoot,
+        };
+        purge.SetAction(async (parse, ct) =>
+        {
+            var id = parse.GetValue(identifier);
+            if (id is null == !parse.GetValue(all))
+            {
+                Console.Error.WriteLine("tessera purge: give an identifier, or --all (not both)");
+                return 1;
+            }
+            return await PurgeAsync(Roots(parse.GetValue(purgeRoot)), id, ct);
+        });
+
+        var command = new RootCommand("Tessera: an IIIF Image API server.") { serve, purge };
         return await command.Parse(args).InvokeAsync();
+    }
+
+    private static Dictionary<string, string?> Roots(string[]? roots)
+    {
+        var overrides = new Dictionary<string, string?>();
+        for (var i = 0; i < (roots ?? []).Length; i++)
+            overrides[$"Tessera:Roots:{i}"] = Path.GetFullPath(roots![i]);
+        return overrides;
+    }
+
+    /// <summary>Purges with the server's own configuration (same cache folder, same identifier resolution), without serving.</summary>
+    private static async Task<int> PurgeAsync(Dictionary<string, string?> overrides, string? identifier, CancellationToken ct)
+    {
+        overrides["Logging:LogLevel:Default"] = "Warning";
+        await using var app = TesseraHost.Build(overrides, useDefaultRootsWhenNone: true);
+        var derivatives = app.Services.GetRequiredService<Tessera.Caching.Derivatives.DerivativeService>();
+        try
+        {
+            var purged = identifier is null ? derivatives.PurgeAll() : await derivatives.PurgeAsync(identifier, ct);
+            Console.WriteLine($"tessera: purged {purged} cached derivative{(purged == 1 ? "" : "s")}");
+            return 0;
+        }
+        catch (Tessera.Iiif.IiifException e)
+        {
+            Console.Error.WriteLine($"tessera purge: {e.Error.Reason}");
+            return e.Error.Status == 404 ? 3 : 1;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            return InvalidConfiguration(e);
+        }
+    }
+
+    private static int InvalidConfiguration(Microsoft.Extensions.Options.OptionsValidationException e)
+    {
+        Console.Error.WriteLine("tessera: invalid configuration:");
+        foreach (var failure in e.Failures)
+            Console.Error.WriteLine("  " + failure);
+        return 2;
     }
 
     private static async Task<int> ServeAsync(Dictionary<string, string?> overrides, CancellationToken ct)
@@ -40,10 +94,7 @@ public static class TesseraCommandLine
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException e)
         {
-            Console.Error.WriteLine("tessera: invalid configuration:");
-            foreach (var failure in e.Failures)
-                Console.Error.WriteLine("  " + failure);
-            return 2;
+            return InvalidConfiguration(e);
         }
         catch (IOException e)
         {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
+using Tessera.Caching.Derivatives;
 using Tessera.Configuration;
 using Tessera.Iiif;
 using Tessera.Iiif.Grammar;
@@ -6,6 +8,7 @@ using Tessera.Iiif.Http;
 using Tessera.Iiif.Info;
 using Tessera.Iiif.Planning;
 using Tessera.Server.Http;
+using Tessera.Sources;
 
 namespace Tessera.Server.Endpoints;
 
@@ -60,27 +63,35 @@ public static class IiifEndpoints
         var service = context.RequestServices.GetRequiredService<ImageService>();
         var options = context.RequestServices.GetRequiredService<TesseraOptions>();
         var preflight = Preflight.Read(context);
-        SourceDescription description;
-        if (preflight?.Dimensions is { } levels)
-            // The edge function vouches for the image and its size: no origin request, no decoder.
-            description = new SourceDescription(levels[0], levels, null, IsColor: true, HasAlpha: false, "preflight");
-        else
-        {
-            var source = preflight?.Location is not null
+        var mediaType = InfoMediaType.Choose(version, context.Request.Headers.Accept.ToString());
+        var response = context.Response;
+        response.Headers.Append("Vary", "Accept");
+        response.Headers.Link = $"<{version.Level2ProfileUri()}>;rel=\"profile\"";
+        SetCaching(response, options, options.CacheControl.Info);
+
+        ResolvedSource? source = null;
+        if (preflight?.Dimensions is null)
+            source = preflight?.Location is not null
                 ? await preflight.ResolveAsync(context, path.Identifier)
                 : await service.ResolveAsync(path.Identifier, context.RequestAborted);
+        // Everything the body depends on, known before the source is described: a revalidation costs no decoding.
+        var etag = Validators.ETagOf("info", service.Fingerprint, version.PathSegment(), id, mediaType, source?.Key, source?.VersionTag,
+            context.Request.Headers[Preflight.DimensionsHeader].ToString(), options.Limits.ToString(), options.TileSize.ToString(CultureInfo.InvariantCulture));
+        if (await Validators.AnsweredAsync(context, Validators.Apply(context, etag, source?.LastModified)))
+            return;
+
+        SourceDescription description;
+        if (source is null)
+            // The edge function vouches for the image and its size: no origin request, no decoder.
+            description = new SourceDescription(preflight!.Dimensions![0], preflight.Dimensions, null, IsColor: true, HasAlpha: false, "preflight");
+        else
             description = source.KnownSize is { } known
                 // The origin states the size (S3 metadata): no decoding for info.json.
                 ? SourceDescription.Single(known, format: "metadata")
                 : (await service.DescribeAsync(source, context.RequestAborted)).Description;
-        }
         var body = InfoDocument.Write(new InfoContext(version, id, description, options.Limits, options.TileSize));
 
-        var response = context.Response;
-        response.ContentType = InfoMediaType.Choose(version, context.Request.Headers.Accept.ToString());
-        response.Headers.Append("Vary", "Accept");
-        response.Headers.Link = $"<{version.Level2ProfileUri()}>;rel=\"profile\"";
-        SetCaching(response, options);
+        response.ContentType = mediaType;
         response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(context.Request.Method))
             await response.Body.WriteAsync(body, context.RequestAborted);
@@ -93,6 +104,7 @@ public static class IiifEndpoints
             throw new IiifException(error!);
 
         var service = context.RequestServices.GetRequiredService<ImageService>();
+        var derivatives = context.RequestServices.GetRequiredService<DerivativeService>();
         var options = context.RequestServices.GetRequiredService<TesseraOptions>();
         var preflight = Preflight.Read(context);
         var source = preflight?.Location is not null
@@ -100,20 +112,38 @@ public static class IiifEndpoints
             : await service.ResolveAsync(path.Identifier, context.RequestAborted);
         var layout = await service.DescribeAsync(source, context.RequestAborted);
         var plan = service.Plan(request, layout);
-        var image = await service.RenderAsync(source, layout, plan, context.RequestAborted);
+        var key = derivatives.KeyFor(version, source, plan);
 
         var response = context.Response;
-        response.ContentType = image.MediaType;
         response.Headers.Link = $"<{version.Level2ProfileUri()}>;rel=\"profile\", <{id}/{plan.Canonical}>;rel=\"canonical\"";
-        SetCaching(response, options);
-        response.ContentLength = image.Bytes.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-            await response.Body.WriteAsync(image.Bytes, context.RequestAborted);
+        SetCaching(response, options, options.CacheControl.Images);
+        if (await Validators.AnsweredAsync(context, Validators.Apply(context, key.ETag, source.LastModified)))
+            return; // before any decoding
+        response.ContentType = plan.Request.Format.MediaType();
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            // The same headers as GET without encoding: the length only when a cached entry knows it.
+            if (derivatives.Peek(key) is { } cached)
+                response.ContentLength = cached.Length;
+            return;
+        }
+
+        using var image = await derivatives.GetAsync(key, source, layout, plan, context.RequestAborted);
+        response.ContentLength = image.Length;
+        try
+        {
+            await image.WriteToAsync(response.Body, context.RequestAborted);
+        }
+        catch (DamagedDerivativeException)
+        {
+            // Found damaged while being sent (the entry is dropped): cut the response short, so the client sees it incomplete.
+            context.Abort();
+        }
     }
 
-    private static void SetCaching(HttpResponse response, TesseraOptions options)
+    private static void SetCaching(HttpResponse response, TesseraOptions options, string cacheControl)
     {
-        response.Headers.CacheControl = $"public, max-age={options.CacheMaxAgeSeconds}";
+        response.Headers.CacheControl = cacheControl;
         // With preflight on, the same URL can name different sources: shared caches must key on the headers too.
         if (options.Preflight.Enabled)
             response.Headers.Append("Vary", $"{Preflight.LocationHeader}, {Preflight.DimensionsHeader}");

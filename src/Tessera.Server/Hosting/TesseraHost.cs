@@ -53,6 +53,8 @@ public static class TesseraHost
             sp.GetRequiredService<TesseraOptions>(), sp.GetRequiredService<FileSourceResolver>(),
             () => sp.GetRequiredService<BlockCache>(), sp.GetRequiredService<HttpClient>()));
         builder.Services.AddSingleton<ImageService>();
+        builder.Services.AddSingleton(sp => DerivativeServices.Create(sp.GetRequiredService<ImageService>(), sp.GetRequiredService<TesseraOptions>(),
+            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<ILoggerFactory>()));
 
         var host = options.Host is "*" or "0.0.0.0" or "::" ? options.Host : options.Host;
         builder.WebHost.UseUrls($"http://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{options.Port}");
@@ -78,6 +80,7 @@ public static class TesseraHost
                 var status => $"request failed with status {status}",
             }));
         app.MapIiif();
+        app.MapAdmin();
         app.MapLandingPage();
         return app;
     }

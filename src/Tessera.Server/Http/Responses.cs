@@ -10,7 +10,10 @@ public static class Responses
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
+        // Client errors may be kept briefly (a missing image may appear); server errors are transient, never kept.
+        context.Response.Headers.CacheControl = status is >= 400 and < 500
+            ? context.RequestServices.GetRequiredService<Tessera.Configuration.TesseraOptions>().CacheControl.Errors
+            : "no-store";
         CorsMiddleware.Apply(context);
         var line = reason.ReplaceLineEndings(" ") + "\n";
         context.Response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(line);

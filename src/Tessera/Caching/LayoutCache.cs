@@ -36,6 +36,9 @@ public sealed class LayoutCache(int capacity = 10_000)
         }
     }
 
+    /// <summary>Forgets the source's layout (its current version): the next request inspects it again.</summary>
+    public void Remove(ResolvedSource source) => _cache.Remove((source.Key, source.VersionTag));
+
     public SourceLayout GetOrAdd(ResolvedSource source, Func<SourceLayout> inspect) =>
         GetOrAddAsync(source, () => Task.FromResult(inspect())).GetAwaiter().GetResult();
 }

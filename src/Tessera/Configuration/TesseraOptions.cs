@@ -81,8 +81,16 @@ public sealed class TesseraOptions
     /// <summary>Images decoded at once; 0 means twice the number of cores.</summary>
     public int MaxConcurrentRenders { get; set; }
 
-    /// <summary>Cache-Control max-age for successful image and info responses.</summary>
-    public int CacheMaxAgeSeconds { get; set; } = 86400;
+    /// <summary>
+    /// The bearer token of the admin endpoints (<c>DELETE /admin/cache[/{identifier}]</c>); unset, they do not exist.
+    /// </summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>Cache-Control of images, info.json and client errors.</summary>
+    public CacheControlOptions CacheControl { get; set; } = new();
+
+    /// <summary>Encoded responses kept on disk (and in a shared tier), and single-flight rendering.</summary>
+    public DerivativeCacheSettings DerivativeCache { get; set; } = new();
 
     public Tessera.Iiif.Geometry.SizeLimits Limits => new(
         MaxWidth is > 0 ? MaxWidth : null,

@@ -75,6 +75,13 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         errors.AddRange(PreflightS3Errors("Tessera:Preflight:S3", o.Preflight.S3));
         if (o.SourceCache.MaxBytes <= 0 || o.SourceCache.BlockSize < 4096 || o.SourceCache.TtlSeconds < 0)
             errors.Add("Tessera:SourceCache needs MaxBytes > 0, BlockSize >= 4096 and TtlSeconds >= 0.");
+        var dc = o.DerivativeCache;
+        if (dc.MaxBytes <= 0 || dc.MaxEntryBytes <= 0 || dc.StreamAboveBytes < 0 || dc.MaxOtherPixels < 0 || dc.RenderWaitSeconds < 1)
+            errors.Add("Tessera:DerivativeCache needs MaxBytes > 0, MaxEntryBytes > 0, StreamAboveBytes >= 0, MaxOtherPixels >= 0 and RenderWaitSeconds >= 1.");
+        if (dc.Shared is { } derivativesShared)
+            errors.AddRange(SharedTierErrors("Tessera:DerivativeCache:Shared", derivativesShared));
+        if (string.IsNullOrWhiteSpace(o.CacheControl.Images) || string.IsNullOrWhiteSpace(o.CacheControl.Info) || string.IsNullOrWhiteSpace(o.CacheControl.Errors))
+            errors.Add("Tessera:CacheControl:Images, Info and Errors must not be empty (e.g. \"public, max-age=86400\" or \"no-store\").");
         if (o.SourceCache.Shared is { } shared)
             errors.AddRange(SharedTierErrors("Tessera:SourceCache:Shared", shared));
         foreach (var root in o.Roots)

@@ -9,18 +9,55 @@ public static class Encoder
 {
     public static byte[] Encode(Image image, OutputFormat format, bool bitonal, EncoderSettings settings)
     {
-        if (!format.HasAlpha() && image.HasAlpha())
-            image = image.Flatten(background: White(image.Bands - 1));
-        return format switch
+        return Flattened(image, format).WriteToBuffer(Suffix(format), Saver(format, bitonal, settings));
+    }
+
+    /// <summary>
+    /// <see cref="Encode"/> into a file: libvips streams the encoded bytes out as the pixels are computed, so a large
+    /// output is never held in memory. The path must end with the format's extension (libvips picks the saver by it).
+    /// </summary>
+    public static void EncodeToFile(Image image, OutputFormat format, bool bitonal, EncoderSettings settings, string path)
+    {
+        if (!path.EndsWith(Suffix(format), StringComparison.Ordinal))
+            throw new ArgumentException($"the output file must end with {Suffix(format)}", nameof(path));
+        Flattened(image, format).WriteToFile(path, Saver(format, bitonal, settings));
+    }
+
+    /// <summary>Formats without alpha get the image flattened on white.</summary>
+    private static Image Flattened(Image image, OutputFormat format) =>
+        !format.HasAlpha() && image.HasAlpha() ? image.Flatten(background: White(image.Bands - 1)) : image;
+
+    /// <summary>The file extension libvips picks the saver by (and <see cref="EncodeToFile"/> wants).</summary>
+    public static string Suffix(OutputFormat format) => "." + format.Extension();
+
+    /// <summary>The saver's options; no metadata is kept (the output is sRGB).</summary>
+    private static VOption Saver(OutputFormat format, bool bitonal, EncoderSettings settings)
+    {
+        var options = new VOption { { "keep", Enums.ForeignKeep.None } };
+        switch (format)
         {
-            OutputFormat.Jpg => image.JpegsaveBuffer(q: settings.JpegQuality, keep: Enums.ForeignKeep.None),
-            OutputFormat.Png => image.PngsaveBuffer(compression: settings.PngCompression, bitdepth: bitonal ? 1 : null, keep: Enums.ForeignKeep.None),
-            // Bitonal must stay black and white: lossy WebP would bring grey back at every edge.
-            OutputFormat.Webp => image.WebpsaveBuffer(q: settings.WebpQuality, lossless: bitonal, keep: Enums.ForeignKeep.None),
-            OutputFormat.Tif => image.TiffsaveBuffer(compression: Enums.ForeignTiffCompression.Deflate, keep: Enums.ForeignKeep.None),
-            OutputFormat.Gif => image.GifsaveBuffer(keep: Enums.ForeignKeep.None),
-            _ => throw new NotSupportedException($"format {format.Extension()} is not written by this server"),
-        };
+            case OutputFormat.Jpg:
+                options.Add("Q", settings.JpegQuality);
+                break;
+            case OutputFormat.Png:
+                options.Add("compression", settings.PngCompression);
+                if (bitonal)
+                    options.Add("bitdepth", 1);
+                break;
+            case OutputFormat.Webp:
+                // Bitonal must stay black and white: lossy WebP would bring grey back at every edge.
+                options.Add("Q", settings.WebpQuality);
+                options.Add("lossless", bitonal);
+                break;
+            case OutputFormat.Tif:
+                options.Add("compression", Enums.ForeignTiffCompression.Deflate);
+                break;
+            case OutputFormat.Gif:
+                break;
+            default:
+                throw new NotSupportedException($"format {format.Extension()} is not written by this server");
+        }
+        return options;
     }
 
     /// <summary>The largest width or height the format's encoder can write (checked against libvips), or null for no practical limit.</summary>

@@ -13,7 +13,19 @@ namespace Tessera.Imaging;
 /// </summary>
 public static class Renderer
 {
-    public static byte[] Render(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, EncoderSettings settings)
+    public static byte[] Render(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, EncoderSettings settings) =>
+        Render(reader, source, layout, plan, image => Encoder.Encode(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings));
+
+    /// <summary>Renders into a file (a large output, never held in memory whole); returns its length.</summary>
+    public static long RenderToFile(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, EncoderSettings settings,
+        string path) =>
+        Render(reader, source, layout, plan, image =>
+        {
+            Encoder.EncodeToFile(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings, path);
+            return new FileInfo(path).Length;
+        });
+
+    private static T Render<T>(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, Func<Image, T> encode)
     {
         // The region's pixels (and whatever backs them) stay alive until the output is encoded.
         using var region = reader.Read(source, layout, plan);
@@ -30,7 +42,7 @@ public static class Renderer
         image = MirrorAndRotate(image, rotation, keepTransparency: plan.Request.Format.HasAlpha() && plan.Request.Quality != Quality.Bitonal);
         image = ApplyQuality(image, plan.Request.Quality);
         using (image)
-            return Encoder.Encode(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings);
+            return encode(image);
     }
 
     /// <summary>Resizes to exactly <paramref name="size"/>, premultiplying alpha so edges do not darken.</summary>

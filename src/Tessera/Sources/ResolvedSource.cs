@@ -25,7 +25,10 @@ public sealed class ResolvedSource
     public static ResolvedSource ForFile(string identifier, string path, long length, DateTimeOffset lastModified) =>
         new(identifier, "file:" + path, $"{length:x}-{lastModified.UtcTicks:x}", length, path,
             // Unbuffered: the decoders read in large blocks or buffer themselves.
-            () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess));
+            () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
+        {
+            LastModified = lastModified,
+        };
 
     /// <summary>A local file found by path alone (tools and tests).</summary>
     public static ResolvedSource ForFile(string path)
@@ -36,8 +39,11 @@ public sealed class ResolvedSource
 
     /// <summary>A remote object, read through <paramref name="open"/> (a seekable, range-reading stream).</summary>
     public static ResolvedSource ForStream(string identifier, string key, string versionTag, long length, Func<Stream> open,
-        Tessera.Iiif.Geometry.PixelSize? knownSize = null) =>
-        new(identifier, key, versionTag, length, null, open) { KnownSize = knownSize };
+        Tessera.Iiif.Geometry.PixelSize? knownSize = null, DateTimeOffset? lastModified = null) =>
+        new(identifier, key, versionTag, length, null, open) { KnownSize = knownSize, LastModified = lastModified };
+
+    /// <summary>When the bytes last changed (file mtime, origin Last-Modified), for HTTP validators; null when unknown.</summary>
+    public DateTimeOffset? LastModified { get; private init; }
 
     /// <summary>
     /// The image's size when the origin states it (S3 object metadata width/height, as serverless-iiif reads

@@ -11,6 +11,7 @@ namespace Tessera.Server.Tests.Integration;
 /// </summary>
 public class TesseraServer : IAsyncLifetime
 {
+    private readonly string _derivatives = Path.Combine(Path.GetTempPath(), "tessera-test-derivatives-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
     private HttpClient? _client;
 
@@ -33,6 +34,8 @@ public class TesseraServer : IAsyncLifetime
             ["Tessera:Port"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            // A derivative cache of its own: servers with other settings run alongside in one process.
+            ["Tessera:DerivativeCache:Directory"] = _derivatives,
         };
         foreach (var (key, value) in Settings)
             settings[key] = value;
@@ -52,6 +55,13 @@ public class TesseraServer : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_derivatives, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
         }
     }
 

@@ -60,11 +60,13 @@ public sealed class Derivative : IDisposable
             if (n == 0)
                 throw Damaged();
             hash?.AppendData(buffer, 0, n);
-            await destination.WriteAsync(buffer.AsMemory(0, n), ct);
             done += n;
+            // The last bytes wait for the verdict: sent, they would complete the announced length, and the client
+            // could not tell the response from a good one.
+            if (done == Length && hash is not null && !hash.GetHashAndReset().AsSpan().SequenceEqual(Header.Sha256))
+                throw Damaged();
+            await destination.WriteAsync(buffer.AsMemory(0, n), ct);
         }
-        if (hash is not null && !hash.GetHashAndReset().AsSpan().SequenceEqual(Header.Sha256))
-            throw Damaged();
     }
 
     private DamagedDerivativeException Damaged()

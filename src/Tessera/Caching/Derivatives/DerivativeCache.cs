@@ -49,6 +49,9 @@ public sealed partial class DerivativeCache : IDisposable
 
     private string PathFor(DerivativeKey key) => Path.Combine(_root, key.Group, key.Entry + Extension);
 
+    /// <summary>Whether the entry is cached here (not verified).</summary>
+    public bool Contains(DerivativeKey key) => _index.Touch(PathFor(key));
+
     /// <summary>The entry's header without its body (for HEAD), or null when it is not cached here.</summary>
     public DerivativeHeader? Peek(DerivativeKey key)
     {

@@ -9,8 +9,9 @@ public sealed record DerivativeHeader(string MediaType, string ETag, DateTimeOff
 
 /// <summary>
 /// The file format of a derivative cache entry: a short text header (magic, media type, validators, body length,
-/// SHA-256 of the body) and the body. A reader checks the file's length against the header before using it and
-/// the body's hash as it reads, so a torn or damaged entry is detected, never served.
+/// SHA-256 of the body, then a seal: SHA-256 of the header lines before it) and the body. A reader checks the seal
+/// and the file's length against the header before using it and the body's hash as it reads, so a torn or damaged
+/// entry (header or body) is detected, never served.
 /// </summary>
 public static class DerivativeFile
 {
@@ -20,8 +21,8 @@ public static class DerivativeFile
     public static byte[] Header(DerivativeHeader h)
     {
         var modified = h.LastModified is { } m ? m.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "-";
-        var text = $"{Magic}\n{h.MediaType}\n{h.ETag}\n{modified}\n{h.Length.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToHexStringLower(h.Sha256)}\n\n";
-        var bytes = Encoding.UTF8.GetBytes(text);
+        var text = $"{Magic}\n{h.MediaType}\n{h.ETag}\n{modified}\n{h.Length.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToHexStringLower(h.Sha256)}\n";
+        var bytes = Encoding.UTF8.GetBytes(text + Seal(Encoding.UTF8.GetBytes(text)) + "\n\n");
         if (bytes.Length > MaxHeaderLength)
             throw new ArgumentException("a derivative header is at most 1 KiB", nameof(h));
         return bytes;
@@ -43,15 +44,20 @@ public static class DerivativeFile
         var end = start[..Math.Min(start.Length, MaxHeaderLength)].IndexOf("\n\n"u8);
         if (end < 0)
             return null;
-        var lines = Encoding.UTF8.GetString(start[..end]).Split('\n');
-        if (lines.Length != 6 || lines[0] != Magic || lines[1].Length == 0 || lines[2].Length == 0
+        // The seal covers the lines before it byte for byte: a damaged media type or validator is refused too.
+        var sealAt = start[..end].LastIndexOf((byte)'\n') + 1;
+        if (sealAt == 0 || !start[sealAt..end].SequenceEqual(Encoding.ASCII.GetBytes(Seal(start[..sealAt]))))
+            return null;
+        var lines = Encoding.UTF8.GetString(start[..sealAt]).Split('\n');
+        if (lines.Length != 7 || lines[0] != Magic || lines[1].Length == 0 || lines[2].Length == 0
             || !long.TryParse(lines[4], NumberStyles.None, CultureInfo.InvariantCulture, out var length)
             || lines[5].Length != 64)
             return null;
         DateTimeOffset? modified = null;
         if (lines[3] != "-")
         {
-            if (!long.TryParse(lines[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+            if (!long.TryParse(lines[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
+                )
                 return null;
             modified = DateTimeOffset.FromUnixTimeSeconds(seconds);
         }
@@ -66,6 +72,11 @@ public static class DerivativeFile
         }
         return (new DerivativeHeader(lines[1], lines[2], modified, length, sha), end + 2);
     }
+
+    private static readonly long MinSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
+    private static string Seal(ReadOnlySpan<byte> lines) => Convert.ToHexStringLower(SHA256.HashData(lines))[..32];
 
     /// <summary>The body of a whole entry held in memory, verified; null when the entry is damaged.</summary>
     public static (DerivativeHeader Header, ReadOnlyMemory<byte> Body)? Open(byte[] entry)

@@ -54,7 +54,7 @@ public sealed class HttpRangeOrigin : IRangeOrigin
                     return known;
                 if (head.StatusCode == HttpStatusCode.OK && head.Content.Headers.ContentLength is { } length
                     && AcceptsRanges(head) is { } ranges)
-                    return new OriginObject(length, HttpVersionTag.Of(head, length), ranges) { Dimensions = Dimensions(head) };
+                    return new OriginObject(length, HttpVersionTag.Of(head, length), ranges) { Dimensions = Dimensions(head), LastModified = head.Content.Headers.LastModified };
                 // HEAD refused (a presigned GET URL answers 403), or silent about length or ranges: ask for one byte.
                 if (head.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden
                     or HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented))
@@ -66,9 +66,9 @@ public sealed class HttpRangeOrigin : IRangeOrigin
             {
                 HttpStatusCode.NotModified when known is not null => known,
                 HttpStatusCode.PartialContent when headers.ContentRange?.Length is { } total =>
-                    new OriginObject(total, HttpVersionTag.Of(probe, total), true) { Dimensions = Dimensions(probe) },
+                    new OriginObject(total, HttpVersionTag.Of(probe, total), true) { Dimensions = Dimensions(probe), LastModified = headers.LastModified },
                 HttpStatusCode.OK when headers.ContentLength is { } whole =>
-                    new OriginObject(whole, HttpVersionTag.Of(probe, whole), false) { Dimensions = Dimensions(probe) }, // the body is abandoned unread
+                    new OriginObject(whole, HttpVersionTag.Of(probe, whole), false) { Dimensions = Dimensions(probe), LastModified = headers.LastModified }, // the body is abandoned unread
                 HttpStatusCode.RequestedRangeNotSatisfiable when headers.ContentRange?.Length is 0 =>
                     new OriginObject(0, HttpVersionTag.Of(probe, 0), true),
                 HttpStatusCode.PartialContent or HttpStatusCode.OK =>

@@ -6,6 +6,9 @@ public sealed record OriginObject(long Length, string VersionTag, bool AcceptsRa
 {
     /// <summary>The image's pixel size as the store's metadata declares it (S3 <c>x-amz-meta-width</c>/<c>-height</c>), if it does.</summary>
     public (int Width, int Height)? Dimensions { get; init; }
+
+    /// <summary>When the origin says the object last changed (its Last-Modified), if it does.</summary>
+    public DateTimeOffset? LastModified { get; init; }
 }
 
 /// <summary>

@@ -18,6 +18,6 @@ public static class RemoteSource
             return null;
         }
         return ResolvedSource.ForStream(identifier, origin.Key, version.VersionTag, version.Length, () => cache.Open(origin, version),
-            version.Dimensions is { } d ? new PixelSize(d.Width, d.Height) : null);
+            version.Dimensions is { } d ? new PixelSize(d.Width, d.Height) : null, version.LastModified);
     }
 }

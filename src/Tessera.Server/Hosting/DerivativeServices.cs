@@ -1,0 +1,31 @@
+using Tessera.Caching.Derivatives;
+using Tessera.Caching.Shared;
+using Tessera.Configuration;
+
+namespace Tessera.Server.Hosting;
+
+/// <summary>The derivative cache as configured (<c>Tessera:DerivativeCache</c>): local disk, and an S3 tier when one is set.</summary>
+public static class DerivativeServices
+{
+    public static DerivativeService Create(ImageService images, TesseraOptions options, HttpClient http, ILoggerFactory logs)
+    {
+        var settings = options.DerivativeCache;
+        var folder = settings.Directory is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "tessera-derivatives");
+        DerivativeCache? cache = null;
+        if (settings.Enabled)
+        {
+            var shared = settings.Shared is { } s
+                ? new SharedTier(new S3SharedStore(s, http, DerivativeCacheSettings.SharedPrefix), s.Writers, s.MaxPendingWrites,
+                    logs.CreateLogger<SharedTier>())
+                : null;
+            cache = new DerivativeCache(new DerivativeCacheOptions
+            {
+                Directory = Path.Combine(folder, "entries"),
+                MaxBytes = settings.MaxBytes,
+                MaxEntryBytes = settings.MaxEntryBytes,
+                StreamAboveBytes = settings.StreamAboveBytes,
+            }, logs.CreateLogger<DerivativeCache>(), shared);
+        }
+        return new DerivativeService(images, cache, options, Path.Combine(folder, "renders"));
+    }
+}
