@@ -42,7 +42,8 @@ public sealed class Derivative : IDisposable
     public long Length => Header.Length;
 
     /// <summary>The body, when it is held in memory.</summary>
-    public ReadOnlyMemory<byte>? Bytes => _file is null ? _bytes : null;
+    /// <remarks>The cast matters: a bare <c>null</c> would convert to an empty <see cref="ReadOnlyMemory{T}"/> (through <c>byte[]</c>).</remarks>
+    public ReadOnlyMemory<byte>? Bytes => _file is null ? _bytes : (ReadOnlyMemory<byte>?)null;
 
     public async Task WriteToAsync(Stream destination, CancellationToken ct)
     {

@@ -145,7 +145,7 @@ public sealed partial class DerivativeCache : IDisposable
     /// <summary>Stores a response held in memory (an entry made by <see cref="DerivativeFile.Entry"/>).</summary>
     public void Store(DerivativeKey key, byte[] entry)
     {
-        if (entry.Length - DerivativeFile.MaxHeaderLength > _options.MaxEntryBytes)
+        if (DerivativeFile.Parse(entry) is not { } parsed || parsed.Header.Length > _options.MaxEntryBytes)
             return;
         Write(key, PathFor(key), entry, share: true);
     }
@@ -173,7 +173,7 @@ public sealed partial class DerivativeCache : IDisposable
                 }
             });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OriginException) // OriginException: that length check
         {
             LogStoreFailed(e.Message);
             return;
@@ -241,7 +241,7 @@ public sealed partial class DerivativeCache : IDisposable
         catch (IOException)
         {
         }
-        return Math.Max(paths.Count, more);
+        return paths.Count + more; // the indexed ones were deleted before the listing
     }
 
     // ---- housekeeping ----

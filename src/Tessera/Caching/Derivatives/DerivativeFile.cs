@@ -57,7 +57,7 @@ public static class DerivativeFile
         if (lines[3] != "-")
         {
             if (!long.TryParse(lines[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
-                )
+                || seconds < MinSeconds || seconds > MaxSeconds)
                 return null;
             modified = DateTimeOffset.FromUnixTimeSeconds(seconds);
         }

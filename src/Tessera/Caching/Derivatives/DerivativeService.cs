@@ -173,20 +173,21 @@ public sealed class DerivativeService : IDisposable
         bool keep, CancellationToken ct)
     {
         var path = Path.Combine(_temp, Guid.NewGuid().ToString("N") + Encoder.Suffix(plan.Request.Format));
+        SharedFile? file = null;
         try
         {
             var length = await _images.RenderToFileAsync(source, layout, plan, path, ct);
-            // Opened to be deleted when its last sender closes it; the name goes at once.
-            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.DeleteOnClose);
-            var file = new SharedFile(handle);
+            // Opened to be deleted when its last sender closes it.
+            file = new SharedFile(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.DeleteOnClose));
             var header = new DerivativeHeader(plan.Request.Format.MediaType(), key.ETag, source.LastModified, length,
                 keep ? await HashAsync(file, length) : []);
             if (keep)
-                _cache!.Store(key, header, handle);
+                _cache!.Store(key, header, file.Handle);
             return new RenderOutcome(header, file);
         }
         catch
         {
+            file?.Release();
             Sources.Remote.AtomicFile.TryDelete(path);
             throw;
         }
