@@ -4,17 +4,9 @@
 # decoding), one server process per case, on a 10000x7500 pyramidal TIFF of 256-px JPEG tiles.
 #   bench/cache.sh [SECONDS]        (default 20 per case; wrk 2 threads x 8 connections, as the shared harness)
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
 SECS="${1:-20}"
-OUT="${OUT:-/tmp/tessera-bench-cache}"
 PORT="${PORT:-8191}"
-mkdir -p "$OUT/images"
-command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
-"$repo/scripts/setup.sh"
-dotnet build "$repo/src/Tessera.Server/Tessera.Server.csproj" -c Release -o "$OUT/server" --nologo -v quiet -clp:ErrorsOnly >/dev/null
-dotnet build "$here/Tessera.Bench" -c Release -o "$OUT/bench" --nologo -v quiet -clp:ErrorsOnly >/dev/null
-[[ -s "$OUT/images/photo.tif" ]] || dotnet "$OUT/bench/Tessera.Bench.dll" make-photo "$OUT/images/photo.tif" 10000 7500
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # 400 tiles spread over every scale factor, in a fixed random order.
 python3 - "$OUT/urls.txt" <<'PY'

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NetVips;
+using Tessera.Admission;
 using Tessera.Caching;
 using Tessera.Configuration;
 using Tessera.Iiif;
@@ -27,7 +28,6 @@ public sealed partial class ImageService : IDisposable
     private readonly TesseraOptions _options;
     private readonly ILogger<ImageService> _log;
     private readonly LayoutCache _layouts = new();
-    private readonly SemaphoreSlim _renders;
     private readonly EncoderSettings _encoder;
     private readonly Jp2RegionReader _jp2Reader;
     private long _renderCount;
@@ -37,14 +37,14 @@ public sealed partial class ImageService : IDisposable
         _resolver = resolver;
         _options = options;
         _log = log;
-        var slots = options.MaxConcurrentRenders > 0 ? options.MaxConcurrentRenders : 2 * Environment.ProcessorCount;
-        _renders = new SemaphoreSlim(slots, slots);
+        Admission = new AdmissionControl(options.Admission);
+        var slots = Admission.Cheap.Slots + Admission.Expensive.Slots;
         // Renders block their thread (libvips work, and blocking range reads of remote sources); keep enough
         // pool threads ready that they never starve Kestrel's own I/O while the pool grows slowly.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, slots + 4 * Environment.ProcessorCount), io);
         _encoder = new EncoderSettings(options.JpegQuality, options.WebpQuality, options.PngCompression);
-        VipsRuntime.Initialise();
+        VipsRuntime.Initialise(options.Admission.VipsThreadsPerRender);
         // A deterministic build's module id changes with its code and only then.
         Fingerprint = string.Join(';', typeof(ImageService).Assembly.ManifestModule.ModuleVersionId.ToString("N"),
             string.Join('.', Enumerable.Range(0, 3).Select(i => NetVips.NetVips.Version(i).ToString(CultureInfo.InvariantCulture))), _encoder);
@@ -81,15 +81,8 @@ public sealed partial class ImageService : IDisposable
     public Task<SourceLayout> DescribeAsync(ResolvedSource source, CancellationToken ct) =>
         _layouts.GetOrAddAsync(source, async () =>
         {
-            await _renders.WaitAsync(ct);
-            try
-            {
-                return await Task.Run(() => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels)), ct);
-            }
-            finally
-            {
-                _renders.Release();
-            }
+            using var slot = await Admission.EnterAsync(Admission.Cheap, ct);
+            return await Task.Run(() => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels), ct), ct);
         });
 
     /// <summary>Forgets what was learnt of the source (its layout), as a purge asks.</summary>
@@ -113,7 +106,7 @@ public sealed partial class ImageService : IDisposable
 
     public async Task<RenderedImage> RenderAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, CancellationToken ct)
     {
-        var bytes = await WithinBoundAsync(source, layout, plan, reader => Renderer.Render(reader, source, layout, plan, _encoder), ct);
+        var bytes = await WithinBoundAsync(source, layout, plan, reader => Renderer.Render(reader, source, layout, plan, _encoder, ct), ct);
         LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
         return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
     }
@@ -121,7 +114,7 @@ public sealed partial class ImageService : IDisposable
     /// <summary>Renders into <paramref name="path"/> (which ends with the format's extension); returns the file's length.</summary>
     public async Task<long> RenderToFileAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, string path, CancellationToken ct)
     {
-        var length = await WithinBoundAsync(source, layout, plan, reader => Renderer.RenderToFile(reader, source, layout, plan, _encoder, path), ct);
+        var length = await WithinBoundAsync(source, layout, plan, reader => Renderer.RenderToFile(reader, source, layout, plan, _encoder, path, ct), ct);
         LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, length);
         return length;
     }
@@ -136,27 +129,30 @@ public sealed partial class ImageService : IDisposable
     /// </summary>
     public string Fingerprint { get; }
 
+    /// <summary>Renders within the admission lane the plan's cost picks (503 when it is full); a departed client's render stops.</summary>
     private async Task<T> WithinBoundAsync<T>(ResolvedSource source, SourceLayout layout, ImagePlan plan, Func<IRegionReader, T> render, CancellationToken ct)
     {
-        await _renders.WaitAsync(ct);
-        try
-        {
-            Interlocked.Increment(ref _renderCount);
-            IRegionReader reader = layout.Loader == SourceInspector.Jp2Loader ? _jp2Reader : VipsRegionReader.Instance;
-            return Decoding(source, () => render(reader));
-        }
-        finally
-        {
-            _renders.Release();
-        }
+        using var slot = await Admission.EnterAsync(AdmissionControl.Cost(plan), ct);
+        ct.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _renderCount);
+        IRegionReader reader = layout.Loader == SourceInspector.Jp2Loader ? _jp2Reader : VipsRegionReader.Instance;
+        return Decoding(source, () => render(reader), ct);
     }
 
+    /// <summary>The lanes decoding work is admitted through.</summary>
+    public AdmissionControl Admission { get; }
+
     /// <summary>libvips failures on a source are the file's fault: a 500 that says so, with the detail in the log.</summary>
-    private T Decoding<T>(ResolvedSource source, Func<T> work)
+    private T Decoding<T>(ResolvedSource source, Func<T> work, CancellationToken ct)
     {
         try
         {
             return work();
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // A render killed because its client left (see Encoder): not the file's fault.
+            throw new OperationCanceledException(ct);
         }
         catch (OriginException e)
         {
@@ -174,7 +170,7 @@ public sealed partial class ImageService : IDisposable
 
     private static string Clip(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
-    public void Dispose() => _renders.Dispose();
+    public void Dispose() => Admission.Dispose();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "rendered {Identifier} {Canonical} via {Strategy} (level {Level}), {Bytes} bytes")]
     private partial void LogRendered(string identifier, string canonical, string strategy, int level, long bytes);

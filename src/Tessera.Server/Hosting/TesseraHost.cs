@@ -58,7 +58,19 @@ public static class TesseraHost
 
         var host = options.Host is "*" or "0.0.0.0" or "::" ? options.Host : options.Host;
         builder.WebHost.UseUrls($"http://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{options.Port}");
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            var limits = options.ServerLimits;
+            k.Limits.MaxConcurrentConnections = limits.MaxConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = 0;
+            k.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            k.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersBytes;
+            k.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
+        });
         ConfigureForwardedHeaders(builder.Services, options);
 
         var app = builder.Build();

@@ -25,36 +25,8 @@ public sealed class PreflightOptions
 /// <c>Tessera:Preflight:S3</c>: the store settings of an <c>s3</c> source rule (see <see cref="SourceRuleOptions"/>),
 /// the bucket coming from each location instead.
 /// </summary>
-public sealed class PreflightS3Options
+public sealed class PreflightS3Options : S3StoreOptions
 {
-    public string Region { get; set; } = "us-east-1";
-
-    /// <summary>The endpoint of an S3-compatible store, e.g. <c>http://minio:9000</c>; unset for AWS.</summary>
-    public string? ServiceUrl { get; set; }
-
-    public bool ForcePathStyle { get; set; }
-
-    /// <summary>A key pair (both or neither); without it the standard AWS credential chain is used.</summary>
-    public string? AccessKey { get; set; }
-
-    public string? SecretKey { get; set; }
-
     /// <summary>Buckets an <c>s3://</c> location may name; empty allows any (the edge function is trusted).</summary>
     public List<string> AllowedBuckets { get; set; } = [];
-
-    /// <summary>
-    /// These settings as an s3 rule for <paramref name="bucket"/>. Its template is only there to make a valid rule:
-    /// locations give whole keys, opened with <c>S3SourceRule.OpenAsync</c> rather than through the template.
-    /// </summary>
-    public SourceRuleOptions AsS3Rule(string bucket) => new()
-    {
-        Kind = "s3",
-        Bucket = bucket,
-        Template = "{id}",
-        Region = Region,
-        ServiceUrl = ServiceUrl,
-        ForcePathStyle = ForcePathStyle,
-        AccessKey = AccessKey,
-        SecretKey = SecretKey,
-    };
 }

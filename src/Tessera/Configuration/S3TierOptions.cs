@@ -6,44 +6,22 @@ namespace Tessera.Configuration;
 /// its origin once between them. Keys hash the source's origin and version, so a changed source never reads old
 /// entries; nothing is deleted here: a lifecycle rule on the prefix bounds the bucket.
 /// </summary>
-public sealed class S3TierOptions
+public sealed class S3TierOptions : S3StoreOptions
 {
     public string? Bucket { get; set; }
 
     /// <summary>Key prefix of the tier's objects (the scope of the bucket's lifecycle rule); each tier has its own default.</summary>
     public string? Prefix { get; set; }
 
-    public string Region { get; set; } = "us-east-1";
-
-    /// <summary>The endpoint of an S3-compatible store, e.g. <c>http://minio:9000</c>.</summary>
-    public string? ServiceUrl { get; set; }
-
-    public bool ForcePathStyle { get; set; }
-
-    /// <summary>A key pair (both or neither); without it the standard AWS credential chain is used.</summary>
-    public string? AccessKey { get; set; }
-
-    public string? SecretKey { get; set; }
-
-    /// <summary>Blocks being written to the tier at once, in the background.</summary>
+    /// <summary>Objects being written to the tier at once, in the background.</summary>
     public int Writers { get; set; } = 2;
 
-    /// <summary>Blocks waiting to be written; past this, new ones are not shared (they stay in the local tier).</summary>
+    /// <summary>Objects waiting to be written; past this, new ones are not shared (they stay in the local tier).</summary>
     public int MaxPendingWrites { get; set; } = 1024;
 
-    /// <summary>Seconds one tier request may take before it counts as a miss (the origin is asked instead).</summary>
+    /// <summary>Seconds one tier request may take before it counts as a miss (the origin is asked, or the image rendered).</summary>
     public int TimeoutSeconds { get; set; } = 5;
 
-    /// <summary>The bucket as an S3 source rule, for the presigned-URL signer.</summary>
-    public SourceRuleOptions AsS3Rule() => new()
-    {
-        Kind = "s3",
-        Bucket = Bucket,
-        Template = "{id}",
-        Region = Region,
-        ServiceUrl = ServiceUrl,
-        ForcePathStyle = ForcePathStyle,
-        AccessKey = AccessKey,
-        SecretKey = SecretKey,
-    };
+    /// <summary>The tier's bucket as an S3 source rule, for the presigned-URL signer.</summary>
+    public SourceRuleOptions AsS3Rule() => AsS3Rule(Bucket);
 }

@@ -78,8 +78,11 @@ public sealed class TesseraOptions
     /// <summary>OpenJPEG decoding threads per request; 0 means one per core.</summary>
     public int Jpeg2000Threads { get; set; }
 
-    /// <summary>Images decoded at once; 0 means twice the number of cores.</summary>
-    public int MaxConcurrentRenders { get; set; }
+    /// <summary>Kestrel's limits on connections, request sizes and timeouts.</summary>
+    public ServerLimitsOptions ServerLimits { get; set; } = new();
+
+    /// <summary>Bounded lanes of decoding work (cheap and expensive), and when to shed load with 503.</summary>
+    public Tessera.Admission.AdmissionOptions Admission { get; set; } = new();
 
     /// <summary>
     /// The bearer token of the admin endpoints (<c>DELETE /admin/cache[/{identifier}]</c>); unset, they do not exist.

@@ -107,8 +107,14 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:Jpeg2000Threads must be 0 (one per core) or positive.");
         if (string.IsNullOrWhiteSpace(o.OpenJpegLibrary))
             errors.Add("Tessera:OpenJpegLibrary must name the OpenJPEG library (default libopenjp2.so.7).");
-        if (o.MaxConcurrentRenders < 0)
-            errors.Add("Tessera:MaxConcurrentRenders must be 0 (automatic) or positive.");
+        var l = o.ServerLimits;
+        if (l.MaxConnections < 1 || l.MaxRequestLineBytes < 1024 || l.MaxRequestHeadersBytes < 1024 || l.MaxRequestHeaderCount < 8
+            || l.MaxRequestBodyBytes < 0 || l.RequestHeadersTimeoutSeconds < 1 || l.KeepAliveTimeoutSeconds < 1)
+            errors.Add("Tessera:ServerLimits needs MaxConnections >= 1, MaxRequestLineBytes and MaxRequestHeadersBytes >= 1024, MaxRequestHeaderCount >= 8, MaxRequestBodyBytes >= 0 and timeouts >= 1 s.");
+        var a = o.Admission;
+        if (a.CheapSlots < 0 || a.ExpensiveSlots < 0 || a.CheapQueue < 0 || a.ExpensiveQueue < 0 || a.CheapWaitMilliseconds < 0
+            || a.ExpensiveWaitMilliseconds < 0 || a.ExpensiveAbovePixels < 1 || a.RetryAfterSeconds < 1 || a.VipsThreadsPerRender < 1)
+            errors.Add("Tessera:Admission needs slots and queues >= 0 (0 slots: automatic), waits >= 0, ExpensiveAbovePixels, RetryAfterSeconds and VipsThreadsPerRender >= 1.");
         if (o.PublicBaseUrl is { Length: > 0 } b
             && (!Uri.TryCreate(b, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
             errors.Add($"Tessera:PublicBaseUrl '{b}' is not an absolute http(s) URL.");

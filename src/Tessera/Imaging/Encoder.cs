@@ -7,25 +7,35 @@ namespace Tessera.Imaging;
 /// <summary>Writes the finished image in the requested format, with no metadata (the output is sRGB).</summary>
 public static class Encoder
 {
-    public static byte[] Encode(Image image, OutputFormat format, bool bitonal, EncoderSettings settings)
+    /// <param name="ct">Cancelling kills the evaluation (libvips stops its threads at the next tile; the save then fails).</param>
+    public static byte[] Encode(Image image, OutputFormat format, bool bitonal, EncoderSettings settings, CancellationToken ct = default)
     {
-        return Flattened(image, format).WriteToBuffer(Suffix(format), Saver(format, bitonal, settings));
+        using var final = Flattened(image, format);
+        using var kill = Killable(final, ct);
+        return final.WriteToBuffer(Suffix(format), Saver(format, bitonal, settings));
     }
 
     /// <summary>
     /// <see cref="Encode"/> into a file: libvips streams the encoded bytes out as the pixels are computed, so a large
     /// output is never held in memory. The path must end with the format's extension (libvips picks the saver by it).
     /// </summary>
-    public static void EncodeToFile(Image image, OutputFormat format, bool bitonal, EncoderSettings settings, string path)
+    public static void EncodeToFile(Image image, OutputFormat format, bool bitonal, EncoderSettings settings, string path,
+        CancellationToken ct = default)
     {
         if (!path.EndsWith(Suffix(format), StringComparison.Ordinal))
             throw new ArgumentException($"the output file must end with {Suffix(format)}", nameof(path));
-        Flattened(image, format).WriteToFile(path, Saver(format, bitonal, settings));
+        using var final = Flattened(image, format);
+        using var kill = Killable(final, ct);
+        final.WriteToFile(path, Saver(format, bitonal, settings));
     }
 
-    /// <summary>Formats without alpha get the image flattened on white.</summary>
+    /// <summary>Formats without alpha get the image flattened on white (a new image; the caller's is not disposed).</summary>
     private static Image Flattened(Image image, OutputFormat format) =>
-        !format.HasAlpha() && image.HasAlpha() ? image.Flatten(background: White(image.Bands - 1)) : image;
+        !format.HasAlpha() && image.HasAlpha() ? image.Flatten(background: White(image.Bands - 1)) : image.Copy();
+
+    /// <summary>Sets libvips' kill flag on the image being saved when <paramref name="ct"/> is cancelled.</summary>
+    private static CancellationTokenRegistration Killable(Image image, CancellationToken ct) =>
+        ct.CanBeCanceled ? ct.Register(static i => ((Image)i!).SetKill(true), image) : default;
 
     /// <summary>The file extension libvips picks the saver by (and <see cref="EncodeToFile"/> wants).</summary>
     public static string Suffix(OutputFormat format) => "." + format.Extension();

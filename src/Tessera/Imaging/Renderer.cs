@@ -13,15 +13,17 @@ namespace Tessera.Imaging;
 /// </summary>
 public static class Renderer
 {
-    public static byte[] Render(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, EncoderSettings settings) =>
-        Render(reader, source, layout, plan, image => Encoder.Encode(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings));
+    /// <param name="ct">Cancelling stops the render at its next tile (it then fails).</param>
+    public static byte[] Render(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, EncoderSettings settings,
+        CancellationToken ct = default) =>
+        Render(reader, source, layout, plan, image => Encoder.Encode(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings, ct));
 
     /// <summary>Renders into a file (a large output, never held in memory whole); returns its length.</summary>
     public static long RenderToFile(IRegionReader reader, ResolvedSource source, SourceLayout layout, ImagePlan plan, EncoderSettings settings,
-        string path) =>
+        string path, CancellationToken ct = default) =>
         Render(reader, source, layout, plan, image =>
         {
-            Encoder.EncodeToFile(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings, path);
+            Encoder.EncodeToFile(image, plan.Request.Format, plan.Request.Quality == Quality.Bitonal, settings, path, ct);
             return new FileInfo(path).Length;
         });
 

@@ -7,7 +7,12 @@ public static class VipsRuntime
 {
     private static int _initialised;
 
-    public static void Initialise()
+    /// <param name="threads">
+    /// Worker threads libvips gives one image's evaluation. Concurrency comes from the admission lanes (several renders
+    /// at once); more threads per render would let one large request take every core from the tiles, and each thread
+    /// holds its own tile buffers.
+    /// </param>
+    public static void Initialise(int threads = 1)
     {
         if (Interlocked.Exchange(ref _initialised, 1) == 1)
             return;
@@ -18,6 +23,7 @@ public static class VipsRuntime
         Cache.Max = 0;
         Cache.MaxFiles = 0;
         Cache.MaxMem = 0;
+        NetVips.NetVips.Concurrency = Math.Max(1, threads);
         // Loaders libvips marks untrusted (e.g. those built on ImageMagick or matio) never see a source file.
         NetVips.NetVips.BlockUntrusted = true;
     }

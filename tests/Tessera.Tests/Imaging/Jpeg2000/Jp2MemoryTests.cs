@@ -22,7 +22,7 @@ public sealed class Jp2MemoryTests(ITestOutputHelper log) : IDisposable
     private const int SuccessfulRepetitions = 100; // each one a full decode and encode
     private const long AllowedGrowth = 64L << 20;
 
-    private readonly Engine _engine = new(o => o.MaxConcurrentRenders = 2);
+    private readonly Engine _engine = new(o => (o.Admission.CheapSlots, o.Admission.ExpensiveSlots) = (2, 2));
 
     public void Dispose() => _engine.Dispose();
 
