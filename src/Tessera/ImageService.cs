@@ -168,7 +168,7 @@ public sealed partial class ImageService : IDisposable
         }
     }
 
-    private static string Clip(string s) => s.Length <= 80 ? s : s[..77] + "...";
+    private static string Clip(string s) => InputText.Clip(s, 80);
 
     public void Dispose() => Admission.Dispose();
 

@@ -19,19 +19,19 @@ public static class ImageRequestParser
         var dot = qualityDotFormat.LastIndexOf('.');
         if (dot <= 0 || dot == qualityDotFormat.Length - 1)
         {
-            error = IiifError.BadRequest($"'{RegionParser.Clip(qualityDotFormat)}' is not quality.format");
+            error = IiifError.BadRequest($"'{InputText.Clip(qualityDotFormat)}' is not quality.format");
             return false;
         }
         var qualityText = qualityDotFormat[..dot];
         var formatText = qualityDotFormat[(dot + 1)..];
         if (!QualityNames.TryParse(qualityText, out var quality))
         {
-            error = IiifError.BadRequest($"quality '{RegionParser.Clip(qualityText)}' is not default, color, gray or bitonal");
+            error = IiifError.BadRequest($"quality '{InputText.Clip(qualityText)}' is not default, color, gray or bitonal");
             return false;
         }
         if (!OutputFormats.TryParse(formatText, out var format))
         {
-            error = IiifError.BadRequest($"format '{RegionParser.Clip(formatText)}' is not one of jpg, png, webp, tif, gif");
+            error = IiifError.BadRequest($"format '{InputText.Clip(formatText)}' is not one of jpg, png, webp, tif, gif");
             return false;
         }
         if (!format.IsSupported())

@@ -23,12 +23,12 @@ public static class RegionParser
                 || !Numbers.TryParseDecimal(p[0], out var x) || !Numbers.TryParseDecimal(p[1], out var y)
                 || !Numbers.TryParseDecimal(p[2], out var w) || !Numbers.TryParseDecimal(p[3], out var h))
             {
-                error = IiifError.BadRequest($"region '{Clip(s)}' is not pct:x,y,w,h with non-negative decimal numbers");
+                error = IiifError.BadRequest($"region '{InputText.Clip(s)}' is not pct:x,y,w,h with non-negative decimal numbers");
                 return false;
             }
             if (w == 0 || h == 0)
             {
-                error = IiifError.BadRequest($"region '{Clip(s)}' has zero width or height");
+                error = IiifError.BadRequest($"region '{InputText.Clip(s)}' has zero width or height");
                 return false;
             }
             region = RegionRequest.Percent(x, y, w, h);
@@ -38,18 +38,15 @@ public static class RegionParser
             || !Numbers.TryParseInteger(q[0], out var px) || !Numbers.TryParseInteger(q[1], out var py)
             || !Numbers.TryParseInteger(q[2], out var pw) || !Numbers.TryParseInteger(q[3], out var ph))
         {
-            error = IiifError.BadRequest($"region '{Clip(s)}' is not full, square, x,y,w,h or pct:x,y,w,h");
+            error = IiifError.BadRequest($"region '{InputText.Clip(s)}' is not full, square, x,y,w,h or pct:x,y,w,h");
             return false;
         }
         if (pw == 0 || ph == 0)
         {
-            error = IiifError.BadRequest($"region '{Clip(s)}' has zero width or height");
+            error = IiifError.BadRequest($"region '{InputText.Clip(s)}' has zero width or height");
             return false;
         }
         region = RegionRequest.Pixels(px, py, pw, ph);
         return true;
     }
-
-    /// <summary>Echoing request text into a reason is helpful; echoing a megabyte of it is not.</summary>
-    internal static string Clip(string s) => s.Length <= 64 ? s : s[..61] + "...";
 }

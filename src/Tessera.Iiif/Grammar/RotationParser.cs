@@ -11,12 +11,12 @@ public static class RotationParser
         var text = mirror ? s.AsSpan(1) : s.AsSpan();
         if (!Numbers.TryParseDecimal(text, out var degrees))
         {
-            error = IiifError.BadRequest($"rotation '{RegionParser.Clip(s)}' is not n or !n with n a decimal number");
+            error = IiifError.BadRequest($"rotation '{InputText.Clip(s)}' is not n or !n with n a decimal number");
             return false;
         }
         if (degrees > 360m)
         {
-            error = IiifError.BadRequest($"rotation '{RegionParser.Clip(s)}' is outside 0 to 360");
+            error = IiifError.BadRequest($"rotation '{InputText.Clip(s)}' is outside 0 to 360");
             return false;
         }
         rotation = new RotationRequest(mirror, degrees);

@@ -85,7 +85,7 @@ public static class SizeParser
 
     private static bool Fail(string s, string why, out IiifError? error)
     {
-        error = IiifError.BadRequest($"size '{RegionParser.Clip(s)}': {why}");
+        error = IiifError.BadRequest($"size '{InputText.Clip(s)}': {why}");
         return false;
     }
 }

@@ -35,7 +35,8 @@ public static class PreflightDimensions
             levels = list.OrderByDescending(s => s.Area).Distinct().ToList();
             return true;
         }
-        catch (JsonException)
+        // ArgumentException: text that is not valid UTF-16 (a lone surrogate) cannot be transcoded to parse.
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             return Fail(out error);
         }
@@ -44,9 +45,10 @@ public static class PreflightDimensions
     private static bool TrySize(JsonElement e, out PixelSize size)
     {
         size = default;
+        // TryGetInt32 throws (not returns false) on a value that is no number, e.g. {"width":"100"}: check the kind first.
         if (e.ValueKind != JsonValueKind.Object
-            || !e.TryGetProperty("width", out var w) || !w.TryGetInt32(out var width)
-            || !e.TryGetProperty("height", out var h) || !h.TryGetInt32(out var height)
+            || !e.TryGetProperty("width", out var w) || w.ValueKind != JsonValueKind.Number || !w.TryGetInt32(out var width)
+            || !e.TryGetProperty("height", out var h) || h.ValueKind != JsonValueKind.Number || !h.TryGetInt32(out var height)
             || width < 1 || height < 1)
             return false;
         size = new PixelSize(width, height);

@@ -49,6 +49,12 @@ public sealed class TesseraOptions
     /// <summary>Sources larger than this many pixels are refused (a guard against decompression bombs).</summary>
     public long MaxSourcePixels { get; set; } = 10_000_000_000;
 
+    /// <summary>
+    /// The most pixels one request may decode at its chosen level; untiled sources larger than this are refused when described
+    /// (any request decodes them whole). See <see cref="Imaging.DecodeLimits"/>.
+    /// </summary>
+    public long MaxDecodePixels { get; set; } = Imaging.DecodeLimits.DefaultMaxDecodePixels;
+
     /// <summary>Tile size advertised for sources without a native tiling.</summary>
     public int TileSize { get; set; } = 512;
 

@@ -95,6 +95,8 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:MaxWidth, MaxHeight and MaxArea must be positive (or 0 for no limit).");
         if (o.MaxSourcePixels <= 0)
             errors.Add("Tessera:MaxSourcePixels must be positive.");
+        if (o.MaxDecodePixels <= 0)
+            errors.Add("Tessera:MaxDecodePixels must be positive.");
         if (o.TileSize is < 64 or > 4096)
             errors.Add("Tessera:TileSize must be between 64 and 4096.");
         if (o.JpegQuality is < 1 or > 100 || o.WebpQuality is < 1 or > 100)

@@ -32,13 +32,17 @@ public static class LevelLoader
             else
                 options.Add("shrink", spec.Shrink);
         }
-        // fail_on=error: a truncated or corrupt file is an error, never a half-grey image that a cache keeps.
+        // fail_on=error: a truncated or corrupt file is an error, never a half-grey image that a cache keeps. libjpeg reports
+        // corrupt entropy-coded data (a scan cut short and re-terminated, damaged bytes) only as warnings, and libvips fails
+        // on those only at fail_on=warning, from the second warning on: a single benign one (extraneous bytes before a
+        // marker) still decodes, while damaged scans, which warn at every restart or marker, are errors instead of grey.
+        var failOn = loader == "jpegload" ? Enums.FailOn.Warning : Enums.FailOn.Error;
         if (source.Path is { } path)
-            return new RegionPixels(Image.NewFromFile(path, access: access, failOn: Enums.FailOn.Error, kwargs: options));
+            return new RegionPixels(Image.NewFromFile(path, access: access, failOn: failOn, kwargs: options));
         var stream = source.OpenRead();
         try
         {
-            return new RegionPixels(Image.NewFromStream(stream, access: access, failOn: Enums.FailOn.Error, kwargs: options), stream);
+            return new RegionPixels(Image.NewFromStream(stream, access: access, failOn: failOn, kwargs: options), stream);
         }
         catch
         {

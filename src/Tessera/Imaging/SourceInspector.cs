@@ -24,15 +24,18 @@ public static class SourceInspector
 
     public const string Jp2Loader = "openjpeg";
 
-    public static SourceLayout Inspect(string path, long maxSourcePixels) => Inspect(ResolvedSource.ForFile(path), maxSourcePixels);
+    public static SourceLayout Inspect(string path, long maxSourcePixels, long maxDecodePixels = DecodeLimits.DefaultMaxDecodePixels) =>
+        Inspect(ResolvedSource.ForFile(path), maxSourcePixels, maxDecodePixels);
 
-    public static SourceLayout Inspect(ResolvedSource source, long maxSourcePixels)
+    /// <param name="maxDecodePixels">Untiled sources larger than this, and TIFF tiles or strips larger than a sixteenth of it, are
+    /// refused here; the readers hold each request to it (see <see cref="DecodeLimits"/>).</param>
+    public static SourceLayout Inspect(ResolvedSource source, long maxSourcePixels, long maxDecodePixels = DecodeLimits.DefaultMaxDecodePixels)
     {
         bool isJpeg2000;
         using (var head = source.OpenRead())
             isJpeg2000 = Jp2Codec.IsJpeg2000(head);
         if (isJpeg2000)
-            return InspectJp2(source, maxSourcePixels);
+            return InspectJp2(source, maxSourcePixels, maxDecodePixels);
         using var opened = LevelLoader.OpenHeader(source, new LevelSpec(0, -1, 1));
         var image = opened.Image;
         // Loading from a stream names the loader "tiffload_source" etc.; the format is what matters here.
@@ -42,13 +45,20 @@ public static class SourceInspector
                 $"the source is a {loader.Replace("load", "")} file, which this server does not serve as an image"));
         var stored = new PixelSize(image.Width, image.Height);
         CheckCeiling(stored, maxSourcePixels);
+        // Bombs are refused here, from the header: formats without region access are decoded from the top by any request,
+        // and GIF and HEIF decoders hold the whole image in memory (see DecodeLimits).
+        var format = loader.Replace("load", "");
+        if (loader != "tiffload")
+            DecodeLimits.CheckUntiled(format, stored, maxDecodePixels);
+        if (loader is "gifload" or "heifload")
+            DecodeLimits.CheckHeldWhole($"the source (a {format} image)", stored, maxDecodePixels);
 
         var orientation = image.Contains("orientation") ? Math.Clamp((int)image.Get("orientation"), 1, 8) : 1;
         var (specs, sizes) = loader switch
         {
             "jpegload" => Shrinks(stored, maxShrink: 8),
             "webpload" => Shrinks(stored, maxShrink: 1 << 10),
-            "tiffload" => TiffLevels(source, image, stored),
+            "tiffload" => TiffLevels(source, image, stored, maxDecodePixels),
             _ => ([new LevelSpec(0, -1, 1)], [stored]),
         };
 
@@ -64,8 +74,8 @@ public static class SourceInspector
             tile,
             isColor,
             image.HasAlpha(),
-            loader.Replace("load", ""));
-        return new SourceLayout(description, loader, orientation, specs, sizes);
+            format);
+        return new SourceLayout(description, loader, orientation, specs, sizes) { MaxDecodePixels = maxDecodePixels };
     }
 
     /// <summary>
@@ -73,7 +83,7 @@ public static class SourceInspector
     /// Codestream tiles larger than 512 are advertised as 512 (they divide them, so a viewer's tile never
     /// straddles two); untiled, precinct-coded files get the default tile size.
     /// </summary>
-    private static SourceLayout InspectJp2(ResolvedSource source, long maxSourcePixels)
+    private static SourceLayout InspectJp2(ResolvedSource source, long maxSourcePixels, long maxDecodePixels)
     {
         if (!OpenJpegLibrary.IsAvailable)
             throw new IiifException(IiifError.NotImplemented(OpenJpegLibrary.MissingReason));
@@ -82,6 +92,13 @@ public static class SourceInspector
             header = Jp2Codec.ReadHeader(stream, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, source.Identifier);
         var size = new PixelSize(header.Width, header.Height);
         CheckCeiling(size, maxSourcePixels);
+        // OpenJPEG sets up a whole codestream tile (its code-blocks, at a fraction of a byte a pixel) to decode any part of it:
+        // an untiled 10^10-pixel codestream costs gigabytes for a 256-pixel tile request.
+        var codestreamTile = new PixelSize(Math.Min(header.TileWidth, header.Width), Math.Min(header.TileHeight, header.Height));
+        if (codestreamTile.Area > maxDecodePixels)
+            throw new IiifException(IiifError.NotImplemented(
+                $"the source's JPEG 2000 codestream tiles are {codestreamTile} pixels, and a whole one is set up to decode any part of it; " +
+                $"that is more than this server's MaxDecodePixels ({maxDecodePixels}) (re-encoded with tiles it would be served)"));
 
         var specs = new List<LevelSpec>();
         var sizes = new List<PixelSize>();
@@ -99,7 +116,7 @@ public static class SourceInspector
         var cmyk = header.ColorSpace == Jp2ColorSpace.Cmyk;
         var hasAlpha = header.HasAlpha || header.Components == 2 || (header.Components == 4 && !cmyk) || header.Components > 4;
         var description = new SourceDescription(size, sizes, tile, header.Components >= 3, hasAlpha, "jp2");
-        return new SourceLayout(description, Jp2Loader, 1, specs, sizes);
+        return new SourceLayout(description, Jp2Loader, 1, specs, sizes) { MaxDecodePixels = maxDecodePixels };
     }
 
     /// <summary>A guard against decompression bombs: refuse before any pixel is decoded.</summary>
@@ -126,8 +143,10 @@ public static class SourceInspector
         return (specs, sizes);
     }
 
-    private static (List<LevelSpec>, List<PixelSize>) TiffLevels(ResolvedSource source, Image first, PixelSize full)
+    private static (List<LevelSpec>, List<PixelSize>) TiffLevels(ResolvedSource source, Image first, PixelSize full, long maxDecodePixels)
     {
+        if (LargeUnit(source, first, new LevelSpec(0, -1, 1), maxDecodePixels) is { } unit)
+            DecodeLimits.CheckHeldWhole(unit.What, unit.Size, maxDecodePixels);
         var specs = new List<LevelSpec> { new(0, -1, 1) };
         var sizes = new List<PixelSize> { full };
         var subIfds = first.Contains("n-subifds") ? (int)first.Get("n-subifds") : 0;
@@ -139,12 +158,35 @@ public static class SourceInspector
             using var opened = LevelLoader.OpenHeader(source, spec);
             var level = opened.Image;
             var size = new PixelSize(level.Width, level.Height);
-            if (!Halves(sizes[^1], size) || level.Bands != first.Bands)
+            // A level whose tiles or strips are too large to hold is not used (requests go to a larger level instead).
+            if (!Halves(sizes[^1], size) || level.Bands != first.Bands || LargeUnit(source, level, spec, maxDecodePixels) is not null)
                 break;
             specs.Add(spec);
             sizes.Add(size);
         }
         return (specs, sizes);
+    }
+
+    /// <summary>
+    /// The tile, or the strip, of a TIFF level when it is larger than libvips should hold whole (see DecodeLimits); libvips
+    /// reports tile sizes but not rows per strip, which are read from the level's IFD only when a strip could be that large.
+    /// </summary>
+    private static (string What, PixelSize Size)? LargeUnit(ResolvedSource source, Image level, LevelSpec spec, long maxDecodePixels)
+    {
+        var held = DecodeLimits.HeldWhole(maxDecodePixels);
+        if (level.Contains("tile-width") && level.Contains("tile-height"))
+        {
+            var tile = new PixelSize((int)level.Get("tile-width"), (int)level.Get("tile-height"));
+            return tile.Area > held ? ("each of the source's TIFF tiles", tile) : null;
+        }
+        if ((long)level.Width * level.Height <= held)
+            return null;
+        long? rows;
+        using (var stream = source.OpenRead())
+            rows = TiffDirectory.RowsPerStrip(stream, Math.Max(0, spec.Page), spec.SubIfd);
+        // Unreadable here (though libvips read it): assume the default of RowsPerStrip, one strip for the whole image.
+        var strip = new PixelSize(level.Width, (int)Math.Min(rows ?? level.Height, level.Height));
+        return strip.Area > held ? ("each of the source's TIFF strips", strip) : null;
     }
 
     /// <summary>A pyramid level is half the previous one, rounded either way.</summary>

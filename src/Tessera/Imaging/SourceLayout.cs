@@ -15,4 +15,8 @@ public sealed record SourceLayout(
     string Loader,
     int Orientation,
     IReadOnlyList<LevelSpec> Levels,
-    IReadOnlyList<PixelSize> StoredLevelSizes);
+    IReadOnlyList<PixelSize> StoredLevelSizes)
+{
+    /// <summary>The most pixels one request may decode (<c>Tessera:MaxDecodePixels</c>), checked by the readers before decoding.</summary>
+    public long MaxDecodePixels { get; init; } = DecodeLimits.DefaultMaxDecodePixels;
+}

@@ -65,6 +65,11 @@ public sealed class FileSourceResolver : ISourceResolver
         var real = RealPath.Resolve(path);
         if (real is null || !real.StartsWith(realRoot.TrimEnd('/') + '/', StringComparison.Ordinal))
             return null;
-        return ResolvedSource.ForFile(identifier, real, info.Length, info.LastWriteTimeUtc);
+        // A FIFO, device or socket would block or stream forever: only regular files are images.
+        if (!UnixFileType.IsRegularFile(real))
+            return null;
+        // The target's size and time, not a symlink's own: a replaced target must change the version (and the ETag).
+        var target = new FileInfo(real);
+        return ResolvedSource.ForFile(identifier, real, target.Length, target.LastWriteTimeUtc);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Tessera.Configuration;
+using Tessera.Iiif;
 
 namespace Tessera.Sources;
 
@@ -18,7 +19,16 @@ public sealed record RuleMatch(string Rest, IReadOnlyList<string> Groups)
     {
         if (pattern is not null)
         {
-            var m = pattern.Match(identifier);
+            Match m;
+            try
+            {
+                m = pattern.Match(identifier);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A configured pattern that backtracks badly on this identifier: the request, not the server, is refused.
+                throw new IiifException(IiifError.BadRequest("the identifier is too complex for this server's source rules"));
+            }
             return m.Success ? new RuleMatch(identifier, m.Groups.Values.Skip(1).Select(g => g.Value).ToList()) : null;
         }
         if (rule.Prefix is { Length: > 0 } prefix)

@@ -24,6 +24,35 @@ public sealed class FileSourceResolverTests : IDisposable
     private string InRoot(string relative) => _dir.Touch(Path.Combine("root", relative));
 
     [Fact]
+    public void A_fifo_or_a_device_is_not_an_image()
+    {
+        var fifo = Path.Combine(_root, "pipe.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)!)
+            mkfifo.WaitForExit();
+        Assert.True(File.Exists(fifo)); // .NET sees a file
+        InRoot("real.png");
+        Assert.Null(Resolver().Resolve("pipe")); // opening it would block the request
+        Assert.NotNull(Resolver().Resolve("real"));
+        // A device under a root (here /dev itself, identifiers without extension): /dev/zero would stream forever.
+        Assert.Null(Resolver([""], "/dev").Resolve("zero"));
+        Assert.Null(Resolver([""], "/dev").Resolve("null"));
+    }
+
+    [Fact]
+    public void A_symlinked_image_has_its_target_version_so_a_replaced_target_changes_it()
+    {
+        var target = InRoot("target.png");
+        File.WriteAllBytes(target, new byte[100]);
+        File.CreateSymbolicLink(Path.Combine(_root, "link.png"), target);
+        var before = Resolver().Resolve("link")!;
+        File.WriteAllBytes(target, new byte[200]);
+        File.SetLastWriteTimeUtc(target, DateTime.UtcNow.AddMinutes(5));
+        var after = Resolver().Resolve("link")!;
+        Assert.Equal((100L, 200L), (before.Length, after.Length));
+        Assert.NotEqual(before.VersionTag, after.VersionTag);
+    }
+
+    [Fact]
     public void Default_extension_order_prefers_tif_over_jpg()
     {
         var tif = InRoot("foo.tif");

@@ -13,6 +13,40 @@ internal static class CodingStyle
     private const uint Jp2c = 0x6A703263; // 'jp2c', the contiguous codestream box
     private const int MaxBoxes = 256;
     private const int MaxMarkers = 4096;
+    private const byte Siz = 0x51;
+    private const byte Cod = 0x52;
+
+    /// <summary>The image and tile grid of the SIZ marker segment (reference grid), before OpenJPEG sets anything up for it.</summary>
+    public readonly record struct SizSegment(long Width, long Height, long OriginX, long OriginY, long TileWidth, long TileHeight,
+        long TileOriginX, long TileOriginY, int Components)
+    {
+        /// <summary>Tiles in the grid, or null when the segment is inconsistent (OpenJPEG then refuses the file itself).</summary>
+        public long? Tiles => TileWidth <= 0 || TileHeight <= 0 || Width <= TileOriginX || Height <= TileOriginY
+            ? null
+            : (Width - TileOriginX + TileWidth - 1) / TileWidth * ((Height - TileOriginY + TileHeight - 1) / TileHeight);
+    }
+
+    /// <summary>The main header's SIZ segment, or null when it cannot be read; <paramref name="stream"/> is left where it was.</summary>
+    public static SizSegment? ReadSiz(Stream stream)
+    {
+        var start = stream.Position;
+        try
+        {
+            if (FindSegment(stream, start, Siz) is not { Length: >= 36 } siz)
+                return null;
+            uint U32(int at) => BinaryPrimitives.ReadUInt32BigEndian(siz.AsSpan(at));
+            return new SizSegment(U32(2), U32(6), U32(10), U32(14), U32(18), U32(22), U32(26), U32(30),
+                BinaryPrimitives.ReadUInt16BigEndian(siz.AsSpan(34)));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        finally
+        {
+            stream.Position = start;
+        }
+    }
 
     /// <summary>
     /// The precinct size of each resolution, lowest first (2^15 each without user-defined precincts), or null when the
@@ -23,7 +57,7 @@ internal static class CodingStyle
         var start = stream.Position;
         try
         {
-            if (FindCod(stream, start) is not { Length: >= 10 } cod)
+            if (FindSegment(stream, start, Cod) is not { Length: >= 10 } cod)
                 return null;
             var resolutions = cod[5] + 1;
             var defined = (cod[0] & 1) != 0;
@@ -44,8 +78,8 @@ internal static class CodingStyle
         }
     }
 
-    /// <summary>The COD segment's content (after its length), from a J2K codestream or the jp2c box of a JP2 file.</summary>
-    private static byte[]? FindCod(Stream s, long start)
+    /// <summary>A main-header marker segment's content (after its length), from a J2K codestream or the jp2c box of a JP2 file.</summary>
+    private static byte[]? FindSegment(Stream s, long start, byte marker)
     {
         Span<byte> b = stackalloc byte[8];
         s.ReadExactly(b[..2]);
@@ -68,8 +102,8 @@ internal static class CodingStyle
                 }
                 if (type == Jp2c)
                     found = pos + header;
-                else if (length < header)
-                    return null; // 0 (to the end of the file) or malformed, before any codestream
+                else if (length < header || length > s.Length - pos)
+                    return null; // 0 (to the end of the file), or malformed (past the end, or an XLBox that overflows), before any codestream
                 else
                     pos += length;
             }
@@ -85,15 +119,15 @@ internal static class CodingStyle
         {
             s.ReadExactly(b[..4]);
             if (b[0] != 0xFF || b[1] is 0x90 or 0xD9)
-                return null; // not a marker, or SOT/EOC: the main header ended without COD
+                return null; // not a marker, or SOT/EOC: the main header ended without the segment
             var length = BinaryPrimitives.ReadUInt16BigEndian(b[2..]);
             if (length < 2)
                 return null;
-            if (b[1] == 0x52)
+            if (b[1] == marker)
             {
-                var cod = new byte[length - 2];
-                s.ReadExactly(cod);
-                return cod;
+                var segment = new byte[length - 2];
+                s.ReadExactly(segment);
+                return segment;
             }
             s.Seek(length - 2, SeekOrigin.Current);
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tessera.Iiif;
 using Tessera.Iiif.Geometry;
 
 namespace Tessera.Imaging.Jpeg2000;
@@ -22,6 +23,15 @@ public static unsafe class Jp2Codec
         return (n >= 12 && head.SequenceEqual(Jp2Signature)) || (n >= 4 && head[..4].SequenceEqual(J2kSignature));
     }
 
+    /// <summary>The fewest bytes a tile-part takes: an SOT marker segment (12) and an SOD marker (2).</summary>
+    private const int MinTilePartBytes = 14;
+
+    /// <summary>
+    /// OpenJPEG sets up its coding parameters for every tile and component while reading the header, about 4 KB each, on
+    /// every request: 65536 of them (a 100000-pixel-square image in 1024-pixel tiles is 9604 × 3) cost 250 MB already.
+    /// </summary>
+    private const long MaxTileComponents = 1 << 16;
+
     public static Jp2Header ReadHeader(Stream stream, ILogger log, string name)
     {
         using var session = Session.Open(stream, log, name, threads: 1, readPrecincts: true);
@@ -29,13 +39,32 @@ public static unsafe class Jp2Codec
     }
 
     /// <summary>
+    /// Checks the SIZ segment's tile grid before OpenJPEG allocates for it. Every tile has at least one tile-part, so a grid
+    /// the file cannot hold is a forged size or a cut codestream (OpenJPEG would read it, and leave the missing tiles black).
+    /// </summary>
+    private static void CheckTileGrid(Stream stream)
+    {
+        if (CodingStyle.ReadSiz(stream) is not { Tiles: { } tiles } siz)
+            return;
+        if (tiles * MinTilePartBytes > stream.Length)
+            throw new Jp2Exception($"the codestream claims {tiles} tiles, more than its {stream.Length} bytes can hold");
+        if (tiles * siz.Components > MaxTileComponents)
+            throw new IiifException(IiifError.NotImplemented(
+                $"the source's codestream has {tiles} tiles of {siz.Components} components, more than the {MaxTileComponents} " +
+                "tile-components this server reads (re-encoded with larger tiles it would be served)"));
+    }
+
+    /// <summary>
     /// Decodes <paramref name="area"/> (full-resolution pixel coordinates) at reduction <paramref name="reduce"/>
     /// (each step halves the size). The result owns the decoded planes until disposed.
     /// </summary>
-    public static Jp2Pixels Decode(Stream stream, int reduce, PixelRect area, int threads, ILogger log, string name)
+    /// <param name="maxSamples">The most samples (pixels × components at the reduction) the decode may produce: OpenJPEG holds
+    /// them all in memory at 4 bytes each, so more is refused (501) before decoding.</param>
+    public static Jp2Pixels Decode(Stream stream, int reduce, PixelRect area, int threads, ILogger log, string name,
+        long maxSamples = long.MaxValue)
     {
         using var session = Session.Open(stream, log, name, threads, readPrecincts: false);
-        return session.Decode(reduce, area);
+        return session.Decode(reduce, area, maxSamples);
     }
 
     /// <summary>One codec, one stream, one image header: the unit OpenJPEG decodes with.</summary>
@@ -61,6 +90,7 @@ public static unsafe class Jp2Codec
         public static Session Open(Stream stream, ILogger log, string name, int threads, bool readPrecincts)
         {
             var format = Sniff(stream);
+            CheckTileGrid(stream);
             var precincts = readPrecincts ? CodingStyle.Precincts(stream) : null;
             var sink = new MessageSink(log, name);
             var codec = OpjCodecHandle.Create(format);
@@ -98,6 +128,10 @@ public static unsafe class Jp2Codec
         {
             var img = (OpjImage*)_image.DangerousGetHandle();
             var comps = (OpjImageComp*)img->Comps;
+            // Sizes are unsigned on the reference grid; the rest of the engine works in int.
+            if (img->NumComps == 0 || comps is null || img->X1 <= img->X0 || img->Y1 <= img->Y0
+                || img->X1 - img->X0 > int.MaxValue || img->Y1 - img->Y0 > int.MaxValue || img->X1 > int.MaxValue || img->Y1 > int.MaxValue)
+                throw new Jp2Exception($"unusable image size {img->X0},{img->Y0} to {img->X1},{img->Y1} with {img->NumComps} components");
             var info = OpenJpegNative.GetCodestreamInfo(_codec.DangerousGetHandle());
             try
             {
@@ -134,7 +168,7 @@ public static unsafe class Jp2Codec
             }
         }
 
-        public Jp2Pixels Decode(int reduce, PixelRect area)
+        public Jp2Pixels Decode(int reduce, PixelRect area, long maxSamples)
         {
             var header = Header();
             var codec = _codec.DangerousGetHandle();
@@ -147,6 +181,9 @@ public static unsafe class Jp2Codec
             // whole tiles decode correctly. So HTJ2K areas are widened to whole codestream tiles (for an untiled file, the
             // whole image at this reduction) and the area is cut from the result.
             var decoded = header.HighThroughput ? WholeTiles(header, area) : area;
+            var samples = (long)Reduced(header.OriginX, decoded.X, decoded.Width, reduce) * Reduced(header.OriginY, decoded.Y, decoded.Height, reduce)
+                * header.Components;
+            DecodeLimits.CheckRequest(samples, maxSamples, "samples (pixels × components)");
             var full = decoded == new PixelRect(0, 0, header.Width, header.Height);
             if (!full && OpenJpegNative.SetDecodeArea(codec, image,
                     header.OriginX + decoded.X, header.OriginY + decoded.Y,
@@ -158,6 +195,13 @@ public static unsafe class Jp2Codec
             var pixels = new Jp2Pixels(_image, header, decoded, reduce, decoded == area ? null : Within(header, decoded, area, reduce));
             _image = new OpjImageHandle(); // ownership moved to the result
             return pixels;
+        }
+
+        /// <summary>The extent of [start, start + length) offset by <paramref name="origin"/> at reduction <paramref name="r"/>.</summary>
+        private static long Reduced(int origin, int start, int length, int r)
+        {
+            long Ceil(long v) => (v + (1L << r) - 1) >> r;
+            return Ceil((long)origin + start + length) - Ceil((long)origin + start);
         }
 
         /// <summary><paramref name="area"/> widened to the codestream tiles it touches (image coordinates).</summary>

@@ -15,7 +15,7 @@ public sealed class Jp2RegionReader(int threads, ILogger log) : IRegionReader
         var reduce = System.Numerics.BitOperations.Log2((uint)layout.Levels[plan.Level].Shrink);
         // OpenJPEG reads through the stream callbacks only what the area's packets need.
         using var stream = source.OpenRead();
-        var pixels = Jp2Codec.Decode(stream, reduce, plan.Region, threads, log, source.Identifier);
+        var pixels = Jp2Codec.Decode(stream, reduce, plan.Region, threads, log, source.Identifier, maxSamples: layout.MaxDecodePixels);
         try
         {
             return new RegionPixels(pixels.ToImage(), pixels);
