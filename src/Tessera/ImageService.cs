@@ -82,7 +82,7 @@ public sealed partial class ImageService : IDisposable
         _layouts.GetOrAddAsync(source, async () =>
         {
             using var slot = await Admission.EnterAsync(Admission.Cheap, ct);
-            return await Task.Run(() => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels), ct), ct);
+            return await Task.Run(() => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels, _options.MaxDecodePixels), ct), ct);
         });
 
     /// <summary>Forgets what was learnt of the source (its layout), as a purge asks.</summary>
@@ -132,7 +132,9 @@ public sealed partial class ImageService : IDisposable
     /// <summary>Renders within the admission lane the plan's cost picks (503 when it is full); a departed client's render stops.</summary>
     private async Task<T> WithinBoundAsync<T>(ResolvedSource source, SourceLayout layout, ImagePlan plan, Func<IRegionReader, T> render, CancellationToken ct)
     {
-        using var slot = await Admission.EnterAsync(AdmissionControl.Cost(plan), ct);
+        // TIFF (tiles, strips) and JPEG 2000 are read by region; the other loaders decode from the top.
+        var fromTop = layout.Loader is not ("tiffload" or SourceInspector.Jp2Loader);
+        using var slot = await Admission.EnterAsync(AdmissionControl.Cost(plan, fromTop), ct);
         ct.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _renderCount);
         IRegionReader reader = layout.Loader == SourceInspector.Jp2Loader ? _jp2Reader : VipsRegionReader.Instance;

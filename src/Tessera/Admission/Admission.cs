@@ -26,14 +26,19 @@ public sealed class AdmissionControl : IDisposable
 
     /// <summary>
     /// Pixels a render touches: the region at the chosen level (decoded), the output (resampled, encoded), and for an
-    /// arbitrary rotation the canvas that holds the rotated output.
+    /// arbitrary rotation the canvas that holds the rotated output. A source without region access (an untiled JPEG,
+    /// PNG, WebP or GIF: <paramref name="decodesFromTop"/>) decodes every row above the region too.
     /// </summary>
-    public static long Cost(ImagePlan plan)
+    public static long Cost(ImagePlan plan, bool decodesFromTop = false)
     {
         var output = plan.Output.Area;
         var rotation = plan.Request.Rotation.Normalized;
         var rotated = rotation % 90 == 0 ? 0 : 2 * output; // the rotated bounding box is at most twice the area
-        return plan.RegionAtLevel.Width * (long)plan.RegionAtLevel.Height + output + rotated;
+        var region = plan.RegionAtLevel;
+        var decoded = decodesFromTop
+            ? (long)plan.LevelSize.Width * (region.Y + region.Height)
+            : (long)region.Width * region.Height;
+        return decoded + output + rotated;
     }
 
     public Lane LaneFor(long cost) => cost > _options.ExpensiveAbovePixels ? Expensive : Cheap;

@@ -21,6 +21,14 @@ public sealed class CostTests : IDisposable
         Assert.Equal(expected, AdmissionControl.Cost(_engine.Plan("big", region, size, rotation)));
 
     [Fact]
+    public void A_source_without_region_access_costs_every_row_above_the_region()
+    {
+        var plan = _engine.Plan("big", "0,2560,512,512", "512,");
+        Assert.Equal(512L * 512 * 2, AdmissionControl.Cost(plan));
+        Assert.Equal(4096L * 3072 + 512 * 512, AdmissionControl.Cost(plan, decodesFromTop: true));
+    }
+
+    [Fact]
     public void Tiles_and_thumbnails_are_cheap_and_full_decodes_expensive()
     {
         var lanes = _engine.Service.Admission;

@@ -36,8 +36,8 @@ public sealed unsafe class Jp2Pixels : IDisposable
         var comps = (OpjImageComp*)img->Comps;
         int width = (int)comps[0].W, height = (int)comps[0].H;
         var wide = _header.Precision > 8;
-        Image? joined = null;
-        for (var i = 0; i < img->NumComps; i++)
+        var planes = new Image[img->NumComps];
+        for (var i = 0; i < planes.Length; i++)
         {
             var c = comps[i];
             if (c.Data == 0)
@@ -46,9 +46,10 @@ public sealed unsafe class Jp2Pixels : IDisposable
             band = ToDepth(band, (int)c.Prec, c.Sgnd != 0, wide);
             if (c.W != width || c.H != height)
                 band = Upsample(band, comps[0], c, width, height);
-            joined = joined is null ? band : joined.Bandjoin(band);
+            planes[i] = band;
         }
-        var image = joined!;
+        // One join of all the bands: a chain of pairwise joins costs memory quadratic in the components (a forged file has 16384).
+        var image = planes.Length == 1 ? planes[0] : planes[0].Bandjoin(planes[1..]);
         var space = (Jp2ColorSpace)img->ColorSpace;
         var bands = (int)img->NumComps;
         if (bands >= 3 && (space is Jp2ColorSpace.Sycc or Jp2ColorSpace.Eycc || (space is Jp2ColorSpace.Unspecified or Jp2ColorSpace.Unknown && _header.SubsampledChroma)))

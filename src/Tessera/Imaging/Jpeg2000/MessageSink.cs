@@ -31,27 +31,51 @@ internal sealed unsafe partial class MessageSink : IDisposable
         OpenJpegNative.SetInfoHandler(c, &OnInfo, me);
     }
 
+    // An exception escaping an [UnmanagedCallersOnly] method ends the process: a logger that throws must not, so the
+    // callbacks swallow everything (the error text is kept first, before any logging).
+
     [UnmanagedCallersOnly]
     private static void OnError(nint message, nint client)
     {
-        var self = (MessageSink)GCHandle.FromIntPtr(client).Target!;
-        var text = Text(message);
-        self.FirstError ??= text;
-        self.LogError(self._name, text);
+        try
+        {
+            var self = (MessageSink)GCHandle.FromIntPtr(client).Target!;
+            var text = Text(message);
+            self.FirstError ??= text;
+            self.LogError(self._name, text);
+        }
+        catch
+        {
+            // see above
+        }
     }
 
     [UnmanagedCallersOnly]
     private static void OnWarning(nint message, nint client)
     {
-        var self = (MessageSink)GCHandle.FromIntPtr(client).Target!;
-        self.LogWarning(self._name, Text(message));
+        try
+        {
+            var self = (MessageSink)GCHandle.FromIntPtr(client).Target!;
+            self.LogWarning(self._name, Text(message));
+        }
+        catch
+        {
+            // see above
+        }
     }
 
     [UnmanagedCallersOnly]
     private static void OnInfo(nint message, nint client)
     {
-        var self = (MessageSink)GCHandle.FromIntPtr(client).Target!;
-        self.LogInfo(self._name, Text(message));
+        try
+        {
+            var self = (MessageSink)GCHandle.FromIntPtr(client).Target!;
+            self.LogInfo(self._name, Text(message));
+        }
+        catch
+        {
+            // see above
+        }
     }
 
     private static string Text(nint message) => (Marshal.PtrToStringUTF8(message) ?? "").Trim();
