@@ -43,7 +43,7 @@ public sealed class DerivativeCacheSettings
 /// <summary><c>Tessera:CacheControl</c>: what clients and CDNs are told about keeping responses.</summary>
 public sealed class CacheControlOptions
 {
-    public string Images { get; set; } = "public, max-age=2592000";
+    public string Images { get; set; } = "public, max-age=86400";
 
     public string Info { get; set; } = "public, max-age=86400";
 
