@@ -31,6 +31,7 @@ public sealed partial class ImageService : IDisposable
     private readonly EncoderSettings _encoder;
     private readonly Jp2RegionReader _jp2Reader;
     private long _renderCount;
+    private long _passthroughCount;
 
     public ImageService(ISourceResolver resolver, TesseraOptions options, ILogger<ImageService> log)
     {
@@ -47,7 +48,8 @@ public sealed partial class ImageService : IDisposable
         VipsRuntime.Initialise(options.Admission.VipsThreadsPerRender);
         // A deterministic build's module id changes with its code and only then.
         Fingerprint = string.Join(';', typeof(ImageService).Assembly.ManifestModule.ModuleVersionId.ToString("N"),
-            string.Join('.', Enumerable.Range(0, 3).Select(i => NetVips.NetVips.Version(i).ToString(CultureInfo.InvariantCulture))), _encoder);
+            string.Join('.', Enumerable.Range(0, 3).Select(i => NetVips.NetVips.Version(i).ToString(CultureInfo.InvariantCulture))), _encoder)
+            + (options.TilePassthrough ? ";tile-passthrough" : "");
         OpenJpegLibrary.Configure(options.OpenJpegLibrary);
         var jp2Threads = options.Jpeg2000Threads > 0 ? options.Jpeg2000Threads : Environment.ProcessorCount;
         _jp2Reader = new Jp2RegionReader(jp2Threads, log);
@@ -78,15 +80,24 @@ public sealed partial class ImageService : IDisposable
     /// The source's layout, inspected once per version. Inspection reads headers (by range, for a remote
     /// source) on a pool thread within the decode bound; concurrent callers wait without holding threads.
     /// </summary>
+    /// <remarks>
+    /// The inspection is shared by every concurrent caller, so it does not stop when the one that started it leaves:
+    /// each caller stops waiting on its own token instead (otherwise a departed client would fail the others).
+    /// </remarks>
     public Task<SourceLayout> DescribeAsync(ResolvedSource source, CancellationToken ct) =>
         _layouts.GetOrAddAsync(source, async () =>
         {
-            using var slot = await Admission.EnterAsync(Admission.Cheap, ct);
-            return await Task.Run(() => Decoding(source, () => SourceInspector.Inspect(source, _options.MaxSourcePixels, _options.MaxDecodePixels), ct), ct);
-        });
+            using var slot = await Admission.EnterAsync(Admission.Cheap, CancellationToken.None);
+            return await Task.Run(() => Decoding(source,
+                () => SourceInspector.Inspect(source, _options.MaxSourcePixels, _options.MaxDecodePixels), CancellationToken.None));
+        }).WaitAsync(ct);
 
     /// <summary>Forgets what was learnt of the source (its layout), as a purge asks.</summary>
-    public void Forget(ResolvedSource source) => _layouts.Remove(source);
+    public void Forget(ResolvedSource source)
+    {
+        _layouts.Remove(source);
+        StoredTiles.Forget(source);
+    }
 
     /// <summary>Synchronous <see cref="DescribeAsync"/>, for tools and tests.</summary>
     public SourceLayout Describe(ResolvedSource source) => DescribeAsync(source, CancellationToken.None).GetAwaiter().GetResult();
@@ -106,9 +117,40 @@ public sealed partial class ImageService : IDisposable
 
     public async Task<RenderedImage> RenderAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, CancellationToken ct)
     {
+        if (_options.TilePassthrough && await StoredTileAsync(source, layout, plan, ct) is { } stored)
+        {
+            LogRendered(source.Identifier, plan.Canonical, "passthrough", plan.Level, stored.Length);
+            return new RenderedImage(stored, plan.Request.Format.MediaType(), plan);
+        }
         var bytes = await WithinBoundAsync(source, layout, plan, reader => Renderer.Render(reader, source, layout, plan, _encoder, ct), ct);
         LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
         return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
+    }
+
+    /// <summary>
+    /// The stored JPEG tile the request is exactly, sent without decoding (see <see cref="StoredTiles"/>); null to render. Cheap,
+    /// so outside the admission lanes (a remote source's tile directory and tile are read by range, on a pool thread). Any failure
+    /// reading it falls back to the render, which reports it as it would.
+    /// </summary>
+    private async Task<byte[]?> StoredTileAsync(ResolvedSource source, SourceLayout layout, ImagePlan plan, CancellationToken ct)
+    {
+        if (layout.Loader != "tiffload" || plan.Request.Format != Tessera.Iiif.Grammar.OutputFormat.Jpg)
+            return null;
+        try
+        {
+            var bytes = source.Path is not null
+                ? StoredTiles.TryRead(source, layout, plan)
+                : await Task.Run(() => StoredTiles.TryRead(source, layout, plan), ct);
+            if (bytes is null)
+                return null;
+            Interlocked.Increment(ref _renderCount);
+            Interlocked.Increment(ref _passthroughCount);
+            return bytes;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or OriginException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Renders into <paramref name="path"/> (which ends with the format's extension); returns the file's length.</summary>
@@ -119,8 +161,11 @@ public sealed partial class ImageService : IDisposable
         return length;
     }
 
-    /// <summary>Images rendered since start (cache hits, 304s and shared renders are not renders).</summary>
+    /// <summary>Images rendered since start (cache hits, 304s and shared renders are not renders; stored tiles sent as they are are).</summary>
     public long Renders => Interlocked.Read(ref _renderCount);
+
+    /// <summary>Of <see cref="Renders"/>, those answered with a stored JPEG tile as it is (<c>Tessera:TilePassthrough</c>).</summary>
+    public long Passthroughs => Interlocked.Read(ref _passthroughCount);
 
     /// <summary>
     /// What besides the request and the source decides a rendered image's bytes: this build and libvips, and the

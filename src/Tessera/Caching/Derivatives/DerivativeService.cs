@@ -129,8 +129,10 @@ public sealed class DerivativeService : IDisposable
                 if (e is TimeoutException)
                     throw new IiifException(new IiifError(503, "an identical request is still being rendered; retry shortly"));
                 // Cancelled: this request (its client left), or the flight's owner, whose waiters try again.
-                if (ct.IsCancellationRequested || attempt >= 3)
+                if (ct.IsCancellationRequested)
                     throw;
+                if (attempt >= 3)
+                    throw new IiifException(new IiifError(503, "identical requests keep being abandoned; retry shortly"));
             }
         }
     }
