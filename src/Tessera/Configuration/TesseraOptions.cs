@@ -60,6 +60,12 @@ public sealed class TesseraOptions
 
     public int JpegQuality { get; set; } = 80;
 
+    /// <summary>
+    /// A jpg request that is exactly one stored JPEG tile of a tiled TIFF (unscaled, unrotated, default or color quality) is
+    /// answered with that tile's bytes, not decoded and re-encoded (they keep the file's own JPEG quality).
+    /// </summary>
+    public bool TilePassthrough { get; set; } = true;
+
     public int WebpQuality { get; set; } = 80;
 
     /// <summary>zlib level for png output, 0–9: 6 is a good size/speed balance.</summary>
