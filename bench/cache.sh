@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Derivative cache benchmark (issue 5): throughput of the same tile requests with the derivative cache off (every
-# request renders), warm (every request is a cache hit), and as revalidations (If-None-Match: a 304 without
-# decoding), one server process per case, on a 10000x7500 pyramidal TIFF of 256-px JPEG tiles.
+# Derivative cache benchmark (issues 5, 7): throughput of the same tile requests with the derivative cache off and
+# stored-tile passthrough off (every request renders), with passthrough on (stored JPEG tiles sent as they are; edge
+# tiles mostly rendered), with the cache warm (every request a hit), and as revalidations (If-None-Match: a 304
+# without decoding), one server process per case, on a 10000x7500 pyramidal TIFF of 256-px JPEG tiles.
 #   bench/cache.sh [SECONDS]        (default 20 per case; wrk 2 threads x 8 connections, as the shared harness)
 set -euo pipefail
 SECS="${1:-20}"
@@ -35,10 +36,11 @@ LUA
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/VmHWM/{print $2}' "/proc/$1/status"; }
 
-run_case() { # name, cache on/off, if-none-match
-  local name="$1" enabled="$2" inm="$3" pid out t0 t1
+run_case() { # name, cache on/off, if-none-match, stored-tile passthrough on/off
+  local name="$1" enabled="$2" inm="$3" passthrough="$4" pid out t0 t1
   rm -rf "$OUT/cache"
   Tessera__Roots__0="$OUT/images" Tessera__Port="$PORT" Tessera__DerivativeCache__Enabled="$enabled" \
+    Tessera__TilePassthrough="$passthrough" \
     Tessera__DerivativeCache__Directory="$OUT/cache" Logging__LogLevel__Default=Warning \
     dotnet "$OUT/server/Tessera.Server.dll" serve >"$OUT/$name.log" 2>&1 &
   pid=$!
@@ -63,6 +65,7 @@ run_case() { # name, cache on/off, if-none-match
 echo "machine: $(nproc) cores; $SECS s per case; 400 tiles (256 px, every scale factor) of a 10000x7500 pyramidal TIFF"
 echo "| case | req/s | p50 | p99 | server CPU ms/req | peak RSS | read | non-2xx/3xx |"
 echo "|---|---|---|---|---|---|---|---|"
-run_case "uncached (cache off)" false ""
-run_case "cached (warm)" true ""
-run_case "revalidated (304)" true "1"
+run_case "rendered (no cache)" false "" false
+run_case "passthrough (no cache)" false "" true
+run_case "cached (warm)" true "" true
+run_case "revalidated (304)" true "1" true
