@@ -15,7 +15,8 @@ using Tessera.Sources.Remote;
 namespace Tessera;
 
 /// <summary>An encoded image and the plan that made it.</summary>
-public sealed record RenderedImage(byte[] Bytes, string MediaType, ImagePlan Plan);
+/// <param name="Strategy">How it was made: <c>passthrough</c> or <see cref="ImageService.StrategyOf"/>.</param>
+public sealed record RenderedImage(byte[] Bytes, string MediaType, ImagePlan Plan, string Strategy);
 
 /// <summary>
 /// The engine's front door: resolve an identifier, describe its source (cached), plan a request, render it
@@ -120,11 +121,11 @@ public sealed partial class ImageService : IDisposable
         if (_options.TilePassthrough && await StoredTileAsync(source, layout, plan, ct) is { } stored)
         {
             LogRendered(source.Identifier, plan.Canonical, "passthrough", plan.Level, stored.Length);
-            return new RenderedImage(stored, plan.Request.Format.MediaType(), plan);
+            return new RenderedImage(stored, plan.Request.Format.MediaType(), plan, "passthrough");
         }
         var bytes = await WithinBoundAsync(source, layout, plan, reader => Renderer.Render(reader, source, layout, plan, _encoder, ct), ct);
         LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, bytes.Length);
-        return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan);
+        return new RenderedImage(bytes, plan.Request.Format.MediaType(), plan, StrategyOf(layout, plan));
     }
 
     /// <summary>
@@ -160,6 +161,17 @@ public sealed partial class ImageService : IDisposable
         LogRendered(source.Identifier, plan.Canonical, plan.Strategy, plan.Level, length);
         return length;
     }
+
+    /// <summary>
+    /// What a render decodes, for metrics: <c>jp2-reduce</c> / <c>jp2-full-resolution</c> (JPEG 2000 at a reduced or the full
+    /// resolution), <c>pyramid-level</c> (a stored lower level), <c>shrink-on-load</c> (JPEG/WebP scaled while decoding), or
+    /// <c>full-resolution</c>.
+    /// </summary>
+    public static string StrategyOf(SourceLayout layout, ImagePlan plan) =>
+        layout.Loader == SourceInspector.Jp2Loader ? (plan.Level > 0 ? "jp2-reduce" : "jp2-full-resolution")
+        : plan.Level == 0 ? "full-resolution"
+        : layout.Levels[plan.Level].Shrink > 1 ? "shrink-on-load"
+        : "pyramid-level";
 
     /// <summary>Images rendered since start (cache hits, 304s and shared renders are not renders; stored tiles sent as they are are).</summary>
     public long Renders => Interlocked.Read(ref _renderCount);

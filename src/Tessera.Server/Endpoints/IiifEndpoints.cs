@@ -118,7 +118,10 @@ public static class IiifEndpoints
         response.Headers.Link = $"<{version.Level2ProfileUri()}>;rel=\"profile\", <{id}/{plan.Canonical}>;rel=\"canonical\"";
         SetCaching(response, options, options.CacheControl.Images);
         if (await Validators.AnsweredAsync(context, Validators.Apply(context, key.ETag, source.LastModified)))
+        {
+            ServedTag.Set(context, "validated");
             return; // before any decoding
+        }
         response.ContentType = plan.Request.Format.MediaType();
         if (HttpMethods.IsHead(context.Request.Method))
         {
@@ -129,6 +132,7 @@ public static class IiifEndpoints
         }
 
         using var image = await derivatives.GetAsync(key, source, layout, plan, context.RequestAborted);
+        ServedTag.Set(context, image.Served);
         response.ContentLength = image.Length;
         try
         {

@@ -10,7 +10,7 @@ public static class DerivativeServices
     public static DerivativeService Create(ImageService images, TesseraOptions options, HttpClient http, ILoggerFactory logs)
     {
         var settings = options.DerivativeCache;
-        var folder = settings.Directory is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "tessera-derivatives");
+        var folder = Folder(options);
         DerivativeCache? cache = null;
         if (settings.Enabled)
         {
@@ -28,4 +28,8 @@ public static class DerivativeServices
         }
         return new DerivativeService(images, cache, options, Path.Combine(folder, "renders"));
     }
+
+    /// <summary>The folder of the cache's entries and of large renders in progress.</summary>
+    public static string Folder(TesseraOptions options) =>
+        options.DerivativeCache.Directory is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "tessera-derivatives");
 }

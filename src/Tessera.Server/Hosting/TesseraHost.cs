@@ -37,7 +37,7 @@ public static class TesseraHost
             var o = sp.GetRequiredService<TesseraOptions>().SourceCache;
             return new BlockCache(new BlockCacheOptions
             {
-                Directory = o.Directory is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "tessera-source-cache"),
+                Directory = SourceCacheFolder(sp.GetRequiredService<TesseraOptions>()),
                 MaxBytes = o.MaxBytes,
                 BlockSize = o.BlockSize,
                 Ttl = TimeSpan.FromSeconds(o.TtlSeconds),
@@ -55,6 +55,8 @@ public static class TesseraHost
         builder.Services.AddSingleton<ImageService>();
         builder.Services.AddSingleton(sp => DerivativeServices.Create(sp.GetRequiredService<ImageService>(), sp.GetRequiredService<TesseraOptions>(),
             sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<ILoggerFactory>()));
+
+        builder.AddObservability(options);
 
         var host = options.Host is "*" or "0.0.0.0" or "::" ? options.Host : options.Host;
         builder.WebHost.UseUrls($"http://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{options.Port}");
@@ -93,6 +95,7 @@ public static class TesseraHost
             }));
         app.MapIiif();
         app.MapAdmin();
+        app.MapObservability(options);
         app.MapLandingPage();
         return app;
     }
@@ -121,4 +124,8 @@ public static class TesseraHost
 
     public static IReadOnlyList<string> ListeningUrls(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <summary>The folder of the remote sources' block cache.</summary>
+    public static string SourceCacheFolder(TesseraOptions options) =>
+        options.SourceCache.Directory is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "tessera-source-cache");
 }

@@ -107,6 +107,9 @@ public sealed class TesseraOptions
     /// <summary>Encoded responses kept on disk (and in a shared tier), and single-flight rendering.</summary>
     public DerivativeCacheSettings DerivativeCache { get; set; } = new();
 
+    /// <summary>Prometheus metrics at <c>/metrics</c> (and the health endpoints, which are always on).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     public Tessera.Iiif.Geometry.SizeLimits Limits => new(
         MaxWidth is > 0 ? MaxWidth : null,
         MaxHeight is > 0 ? MaxHeight : null,

@@ -37,6 +37,12 @@ public sealed class Derivative : IDisposable
 
     public DerivativeHeader Header { get; }
 
+    /// <summary>
+    /// How this response was obtained, for metrics and logs: <c>cache</c> (this instance's disk or the shared tier),
+    /// <c>joined</c> (an identical render in progress), or the render's strategy (see <see cref="ImageService.StrategyOf"/>).
+    /// </summary>
+    public string Served { get; set; } = "cache";
+
     public string MediaType => Header.MediaType;
 
     public long Length => Header.Length;

@@ -116,7 +116,9 @@ public sealed class DerivativeService : IDisposable
             }
             try
             {
-                return (await flight.Task.WaitAsync(TimeSpan.FromSeconds(_settings.RenderWaitSeconds), ct)).Take();
+                var joined = (await flight.Task.WaitAsync(TimeSpan.FromSeconds(_settings.RenderWaitSeconds), ct)).Take();
+                joined.Served = "joined";
+                return joined;
             }
             catch (StoredMeanwhile)
             {
@@ -156,7 +158,9 @@ public sealed class DerivativeService : IDisposable
             throw;
         }
         _flights.End(key.Entry, flight, outcome);
-        return outcome.Take();
+        var rendered = outcome.Take();
+        rendered.Served = outcome.Strategy;
+        return rendered;
     }
 
     private async Task<RenderOutcome> RenderToMemoryAsync(DerivativeKey key, ResolvedSource source, SourceLayout layout, ImagePlan plan,
@@ -164,11 +168,12 @@ public sealed class DerivativeService : IDisposable
     {
         var image = await _images.RenderAsync(source, layout, plan, ct);
         if (!keep)
-            return new RenderOutcome(new DerivativeHeader(image.MediaType, key.ETag, source.LastModified, image.Bytes.Length, []), image.Bytes);
+            return new RenderOutcome(new DerivativeHeader(image.MediaType, key.ETag, source.LastModified, image.Bytes.Length, []), image.Bytes)
+                { Strategy = image.Strategy };
         var entry = DerivativeFile.Entry(image.MediaType, key.ETag, source.LastModified, image.Bytes);
         _cache!.Store(key, entry);
         var (header, at) = DerivativeFile.Parse(entry)!.Value;
-        return new RenderOutcome(header, entry.AsMemory(at));
+        return new RenderOutcome(header, entry.AsMemory(at)) { Strategy = image.Strategy };
     }
 
     private async Task<RenderOutcome> RenderToFileAsync(DerivativeKey key, ResolvedSource source, SourceLayout layout, ImagePlan plan,
@@ -185,7 +190,7 @@ public sealed class DerivativeService : IDisposable
                 keep ? await HashAsync(file, length) : []);
             if (keep)
                 _cache!.Store(key, header, file.Handle);
-            return new RenderOutcome(header, file);
+            return new RenderOutcome(header, file) { Strategy = ImageService.StrategyOf(layout, plan) };
         }
         catch
         {

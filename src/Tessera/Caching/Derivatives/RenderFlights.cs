@@ -17,6 +17,9 @@ public sealed class RenderOutcome
 
     internal void AddTakers(int count) => _file?.AddReferences(count);
 
+    /// <summary>How the render was made (see <see cref="ImageService.StrategyOf"/>): the owner's response is labelled with it.</summary>
+    public string Strategy { get; init; } = "render";
+
     /// <summary>One taker's response (each taker takes once; a file reference was added for it).</summary>
     public Derivative Take() => _file is null ? Derivative.InMemory(_header, _bytes) : Derivative.InFile(_header, _file, 0);
 

@@ -9,6 +9,13 @@ namespace Tessera.Imaging.Jpeg2000;
 /// </summary>
 internal sealed unsafe class StreamAdapter
 {
+    /// <summary>
+    /// OpenJPEG refills its whole buffer after every seek, and it seeks past every tile-part a decode area does not need:
+    /// a tile in the middle of a 15 MB file of 1024-px codestream tiles read 7.5 MB with a 64 KB buffer, 0.67 MB with
+    /// this one. Reads larger than the buffer (the tile-parts it decodes) go straight to their destination.
+    /// </summary>
+    internal const int ReadBufferBytes = 4 * 1024;
+
     private readonly Stream _stream;
 
     private StreamAdapter(Stream stream) => _stream = stream;
@@ -19,7 +26,7 @@ internal sealed unsafe class StreamAdapter
     public static OpjStreamHandle Attach(Stream stream, out StreamAdapter adapter)
     {
         adapter = new StreamAdapter(stream);
-        var handle = OpjStreamHandle.Create(64 * 1024);
+        var handle = OpjStreamHandle.Create(ReadBufferBytes);
         if (handle.IsInvalid)
             throw new InvalidOperationException("opj_stream_create failed");
         var gc = GCHandle.Alloc(adapter);
