@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Configuration;
 using Tessera.Server.Endpoints;
 using Tessera.Server.Http;
+using Tessera.Server.Viewer;
 using Tessera.Sources;
 using Tessera.Sources.Remote;
 using Tessera.Caching.Shared;
@@ -96,7 +97,8 @@ public static class TesseraHost
         app.MapIiif();
         app.MapAdmin();
         app.MapObservability(options);
-        app.MapLandingPage();
+        if (options.Viewer.Enabled)
+            app.MapViewer(options.Viewer);
         return app;
     }
 

@@ -110,6 +110,9 @@ public sealed class TesseraOptions
     /// <summary>Prometheus metrics at <c>/metrics</c> (and the health endpoints, which are always on).</summary>
     public MetricsOptions Metrics { get; set; } = new();
 
+    /// <summary>The gallery at <c>/</c> and the deep-zoom viewer pages.</summary>
+    public ViewerOptions Viewer { get; set; } = new();
+
     public Tessera.Iiif.Geometry.SizeLimits Limits => new(
         MaxWidth is > 0 ? MaxWidth : null,
         MaxHeight is > 0 ? MaxHeight : null,

@@ -75,9 +75,9 @@ public sealed class TesseraMetrics : IDisposable
             new Measurement<long>(admission.Expensive.ShedTimeout, LaneTag(admission.Expensive), Reason("wait_timeout")),
         }, "{request}", "Requests answered 503 because a lane was full or its wait ran out");
 
-        m.CreateObservableGauge("tessera.vips.memory", () => NetVips.Stats.Mem, "By", "Memory libvips holds (pixel buffers)");
-        m.CreateObservableGauge("tessera.vips.memory.highwater", () => NetVips.Stats.MemHighwater, "By");
-        m.CreateObservableGauge("tessera.vips.files", () => NetVips.Stats.Files, "{file}", "Files libvips has open");
+        m.CreateObservableGauge("tessera.vips.memory", () => (long)NetVips.Stats.Mem, "By", "Memory libvips holds (pixel buffers)");
+        m.CreateObservableGauge("tessera.vips.memory.highwater", () => (long)NetVips.Stats.MemHighwater, "By");
+        m.CreateObservableGauge("tessera.vips.files", () => (long)NetVips.Stats.Files, "{file}", "Files libvips has open");
     }
 
     private static void SharedTierInstruments(Meter m, string cache, SharedTierCounters c)

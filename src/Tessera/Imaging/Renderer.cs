@@ -40,7 +40,7 @@ public static class Renderer
         if (layout.Orientation != 1)
             image = image.Mutate(m => m.Set("orientation", layout.Orientation)).Autorot();
 
-        image = ToSrgb8(image);
+        image = Srgb8.Convert(image);
         image = MirrorAndRotate(image, rotation, keepTransparency: plan.Request.Format.HasAlpha() && plan.Request.Quality != Quality.Bitonal);
         image = ApplyQuality(image, plan.Request.Quality);
         using (image)
@@ -66,32 +66,6 @@ public static class Renderer
             image = image.Crop(0, 0, Math.Min(image.Width, size.Width), Math.Min(image.Height, size.Height));
         if (image.Width < size.Width || image.Height < size.Height)
             image = image.Embed(0, 0, size.Width, size.Height, extend: Enums.Extend.Copy);
-        return image;
-    }
-
-    /// <summary>Embedded ICC profiles, CMYK, 16-bit and other spaces all end as 8-bit sRGB (or 8-bit grey).</summary>
-    private static Image ToSrgb8(Image image)
-    {
-        if (image.Contains("icc-profile-data"))
-        {
-            try
-            {
-                image = image.IccTransform("srgb", embedded: true, intent: Enums.Intent.Relative, depth: 8);
-            }
-            catch (VipsException)
-            {
-                // An unusable profile: fall back to the generic conversion below.
-            }
-        }
-        var interpretation = image.Interpretation;
-        if (interpretation is Enums.Interpretation.Grey16 or Enums.Interpretation.Bw)
-            image = interpretation == Enums.Interpretation.Bw ? image : image.Colourspace(Enums.Interpretation.Bw);
-        else if (interpretation != Enums.Interpretation.Srgb)
-            image = image.Bands >= 3 || interpretation is Enums.Interpretation.Cmyk
-                ? image.Colourspace(Enums.Interpretation.Srgb)
-                : image.Copy(interpretation: Enums.Interpretation.Bw);
-        if (image.Format != Enums.BandFormat.Uchar)
-            image = image.Cast(Enums.BandFormat.Uchar);
         return image;
     }
 

@@ -12,6 +12,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<string> _origin = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
+    private int _disposed;
 
     private ServerProcess(Process process) => _process = process;
 
@@ -76,8 +77,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(Origin + path);
 
+    /// <summary>Stops the process (killed, as a crash would); again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         Client.Dispose();
         if (!_process.HasExited)
         {
