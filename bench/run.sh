@@ -43,7 +43,7 @@ first_line=$(( $( [[ -f "$tsv" ]] && wc -l <"$tsv" || echo 0) + 1 ))
 
 "$repo/scripts/setup.sh"
 dotnet build "$repo/src/Tessera.Server/Tessera.Server.csproj" -c Release -o "$out/server" --nologo -v quiet \
-  -clp:ErrorsOnly >/dev/null
+  -clp:ErrorsOnly >&2
 
 # The bench.sh settings of a case: identifier, then environment assignments.
 case_env() {

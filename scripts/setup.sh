@@ -5,8 +5,9 @@ set -euo pipefail
 
 packages=(libopenjp2-7) # needed to serve: JPEG 2000 sources
 # Needed by the tests: they make their JPEG 2000 files with the first two; the viewer's tests drive Debian's chromium
-# (through Playwright, whose own browser downloads are never used).
-test_packages=(libopenjp2-tools openjph-tools chromium)
+# (through Playwright, whose own browser downloads are never used); the shared-state tests run a real Redis, and the
+# multi-instance test puts nginx in front of three servers.
+test_packages=(libopenjp2-tools openjph-tools chromium redis-server nginx)
 [[ "${1:-}" == "--tests" ]] && packages+=("${test_packages[@]}")
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using NetVips;
 using Tessera.Admission;
 using Tessera.Caching;
+using Tessera.Caching.Distributed;
 using Tessera.Configuration;
 using Tessera.Iiif;
 using Tessera.Iiif.Grammar;
@@ -29,14 +30,17 @@ public sealed partial class ImageService : IDisposable
     private readonly TesseraOptions _options;
     private readonly ILogger<ImageService> _log;
     private readonly LayoutCache _layouts = new();
+    private readonly RedisLayoutStore? _sharedLayouts;
     private readonly EncoderSettings _encoder;
     private readonly Jp2RegionReader _jp2Reader;
     private long _renderCount;
     private long _passthroughCount;
 
-    public ImageService(ISourceResolver resolver, TesseraOptions options, ILogger<ImageService> log)
+    /// <param name="sharedLayouts">Layouts shared with other instances (<c>Tessera:Redis</c>), looked for before inspecting a source.</param>
+    public ImageService(ISourceResolver resolver, TesseraOptions options, ILogger<ImageService> log, RedisLayoutStore? sharedLayouts = null)
     {
         _resolver = resolver;
+        _sharedLayouts = sharedLayouts;
         _options = options;
         _log = log;
         Admission = new AdmissionControl(options.Admission);
@@ -88,15 +92,30 @@ public sealed partial class ImageService : IDisposable
     public Task<SourceLayout> DescribeAsync(ResolvedSource source, CancellationToken ct) =>
         _layouts.GetOrAddAsync(source, async () =>
         {
-            using var slot = await Admission.EnterAsync(Admission.Cheap, CancellationToken.None);
-            return await Task.Run(() => Decoding(source,
-                () => SourceInspector.Inspect(source, _options.MaxSourcePixels, _options.MaxDecodePixels), CancellationToken.None));
+            // Another instance may have inspected this version already: its layout costs no header read.
+            var identity = _sharedLayouts is null ? null : LayoutIdentity(source);
+            if (identity is not null && await _sharedLayouts!.GetAsync(identity, CancellationToken.None) is { } shared)
+                return shared;
+            SourceLayout layout;
+            using (await Admission.EnterAsync(Admission.Cheap, CancellationToken.None))
+                layout = await Task.Run(() => Decoding(source,
+                    () => SourceInspector.Inspect(source, _options.MaxSourcePixels, _options.MaxDecodePixels), CancellationToken.None));
+            if (identity is not null)
+                _sharedLayouts!.Offer(identity, layout);
+            return layout;
         }).WaitAsync(ct);
+
+    /// <summary>What a layout depends on: the source's version, this build, and the settings the inspection applies.</summary>
+    private string LayoutIdentity(ResolvedSource source) =>
+        string.Join('\n', source.Key, source.VersionTag, Fingerprint,
+            _options.MaxSourcePixels.ToString(CultureInfo.InvariantCulture), _options.MaxDecodePixels.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Forgets what was learnt of the source (its layout), as a purge asks.</summary>
     public void Forget(ResolvedSource source)
     {
         _layouts.Remove(source);
+        if (_sharedLayouts is not null)
+            _sharedLayouts.Forget(LayoutIdentity(source));
         StoredTiles.Forget(source);
     }
 

@@ -1,13 +1,19 @@
 using Tessera.Caching.Derivatives;
+using Tessera.Caching.Distributed;
 using Tessera.Caching.Shared;
 using Tessera.Configuration;
 
 namespace Tessera.Server.Hosting;
 
-/// <summary>The derivative cache as configured (<c>Tessera:DerivativeCache</c>): local disk, and an S3 tier when one is set.</summary>
+/// <summary>
+/// The derivative cache as configured (<c>Tessera:DerivativeCache</c>): local disk, and an S3 tier when one is set, whose
+/// renders are then coordinated across instances when <c>Tessera:Redis</c> is set too.
+/// </summary>
 public static class DerivativeServices
 {
-    public static DerivativeService Create(ImageService images, TesseraOptions options, HttpClient http, ILoggerFactory logs)
+    /// <param name="state">The process's shared state (its Redis connection), or none.</param>
+    public static DerivativeService Create(ImageService images, TesseraOptions options, HttpClient http, ILoggerFactory logs,
+        SharedState? state = null)
     {
         var settings = options.DerivativeCache;
         var folder = Folder(options);
@@ -26,7 +32,8 @@ public static class DerivativeServices
                 StreamAboveBytes = settings.StreamAboveBytes,
             }, logs.CreateLogger<DerivativeCache>(), shared);
         }
-        return new DerivativeService(images, cache, options, Path.Combine(folder, "renders"));
+        return new DerivativeService(images, cache, options, Path.Combine(folder, "renders"),
+            cache?.Shared is not null ? (state ?? SharedState.None).Locks("derivative") : null);
     }
 
     /// <summary>The folder of the cache's entries and of large renders in progress.</summary>

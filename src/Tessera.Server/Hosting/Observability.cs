@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using Tessera.Caching.Derivatives;
+using Tessera.Caching.Distributed;
 using Tessera.Configuration;
 using Tessera.Diagnostics;
 using Tessera.Server.Health;
@@ -30,9 +31,11 @@ public static class Observability
         var remote = options.Sources.Count > 0 || options.Preflight.Enabled;
         builder.Services.AddSingleton(sp => new TesseraMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ImageService>(), sp.GetRequiredService<DerivativeService>(),
-            remote ? () => sp.GetRequiredService<BlockCache>() : () => null));
+            remote ? () => sp.GetRequiredService<BlockCache>() : () => null, sp.GetRequiredService<SharedState>().Layouts));
         if (options.Metrics.Enabled)
-            builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Meters).AddPrometheusExporter());
+            // No scrape cache: what a scrape shows includes every request answered before it (a scraper's interval is the limit).
+            builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Meters)
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var folders = new List<(string, string)>();
         if (options.DerivativeCache.Enabled)

@@ -10,6 +10,7 @@ using Tessera.Server.Viewer;
 using Tessera.Sources;
 using Tessera.Sources.Remote;
 using Tessera.Caching.Shared;
+using Tessera.Caching.Distributed;
 
 namespace Tessera.Server.Hosting;
 
@@ -33,6 +34,8 @@ public static class TesseraHost
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<TesseraOptions>>().Value);
         builder.Services.AddSingleton<FileSourceResolver>();
         builder.Services.AddSingleton(_ => OriginHttpClient.Create());
+        // One Redis connection per process (Tessera:Redis), made in the background: the server starts without it.
+        builder.Services.AddSingleton(sp => new SharedState(sp.GetRequiredService<TesseraOptions>().Redis, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<TesseraOptions>().SourceCache;
@@ -46,16 +49,18 @@ public static class TesseraHost
                 o.Shared is { } shared
                     ? new SharedTier(new S3SharedStore(shared, sp.GetRequiredService<HttpClient>(), SourceCacheOptions.SharedPrefix), shared.Writers,
                         shared.MaxPendingWrites, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SharedTier>())
-                    : null);
+                    : null,
+                o.Shared is not null ? sp.GetRequiredService<SharedState>().Locks("block") : null);
         });
         builder.Services.AddSingleton(sp => new S3Locations(sp.GetRequiredService<TesseraOptions>().Preflight.S3,
             sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<BlockCache>()));
         builder.Services.AddSingleton<ISourceResolver>(sp => new RuleSourceResolver(
             sp.GetRequiredService<TesseraOptions>(), sp.GetRequiredService<FileSourceResolver>(),
             () => sp.GetRequiredService<BlockCache>(), sp.GetRequiredService<HttpClient>()));
-        builder.Services.AddSingleton<ImageService>();
+        builder.Services.AddSingleton(sp => new ImageService(sp.GetRequiredService<ISourceResolver>(), sp.GetRequiredService<TesseraOptions>(),
+            sp.GetRequiredService<ILogger<ImageService>>(), sp.GetRequiredService<SharedState>().Layouts));
         builder.Services.AddSingleton(sp => DerivativeServices.Create(sp.GetRequiredService<ImageService>(), sp.GetRequiredService<TesseraOptions>(),
-            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<SharedState>()));
 
         builder.AddObservability(options);
 

@@ -113,6 +113,9 @@ public sealed class TesseraOptions
     /// <summary>The gallery at <c>/</c> and the deep-zoom viewer pages.</summary>
     public ViewerOptions Viewer { get; set; } = new();
 
+    /// <summary>State shared by several instances through Redis (locks on shared work, layouts); off when unset.</summary>
+    public RedisOptions Redis { get; set; } = new();
+
     public Tessera.Iiif.Geometry.SizeLimits Limits => new(
         MaxWidth is > 0 ? MaxWidth : null,
         MaxHeight is > 0 ? MaxHeight : null,

@@ -64,6 +64,33 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             yield return $"{key}:AllowedBuckets may list at most {Sources.Remote.S3Locations.MaxBuckets} buckets.";
     }
 
+    private static IEnumerable<string> RedisErrors(RedisOptions redis)
+    {
+        if (redis.Enabled)
+        {
+            string? error = null;
+            try
+            {
+                if (StackExchange.Redis.ConfigurationOptions.Parse(redis.Configuration!).EndPoints.Count == 0)
+                    error = "Tessera:Redis:Configuration names no server (e.g. redis.internal:6379,password=...).";
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or StackExchange.Redis.RedisException)
+            {
+                error = $"Tessera:Redis:Configuration is not a valid StackExchange.Redis connection string: {e.Message}";
+            }
+            if (error is not null)
+                yield return error;
+        }
+        if (string.IsNullOrWhiteSpace(redis.KeyPrefix) || redis.KeyPrefix.Any(char.IsWhiteSpace))
+            yield return "Tessera:Redis:KeyPrefix must be a non-empty prefix without spaces (default tessera:).";
+        if (redis.LockSeconds is < 1 or > 3600)
+            yield return "Tessera:Redis:LockSeconds must be between 1 and 3600 (how long a dead instance's lock can delay the others).";
+        if (redis.TimeoutMilliseconds is < 10 or > 60_000)
+            yield return "Tessera:Redis:TimeoutMilliseconds must be between 10 and 60000.";
+        if (redis.LayoutSeconds < 1)
+            yield return "Tessera:Redis:LayoutSeconds must be at least 1.";
+    }
+
     public ValidateOptionsResult Validate(string? name, TesseraOptions o)
     {
         var errors = new List<string>();
@@ -84,6 +111,7 @@ public sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             errors.Add("Tessera:CacheControl:Images, Info and Errors must not be empty (e.g. \"public, max-age=86400\" or \"no-store\").");
         if (o.SourceCache.Shared is { } shared)
             errors.AddRange(SharedTierErrors("Tessera:SourceCache:Shared", shared));
+        errors.AddRange(RedisErrors(o.Redis));
         foreach (var root in o.Roots)
             if (!Directory.Exists(root))
                 errors.Add($"Tessera:Roots: '{root}' is not an existing folder.");

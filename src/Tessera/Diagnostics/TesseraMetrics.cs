@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Tessera.Admission;
 using Tessera.Caching.Derivatives;
+using Tessera.Caching.Distributed;
 using Tessera.Caching.Shared;
 using Tessera.Sources.Remote;
 
@@ -20,7 +21,9 @@ public sealed class TesseraMetrics : IDisposable
     /// <param name="meters">The host's meter factory: its meter is this host's alone (several hosts in one process, as in the
     /// tests, each report their own); null for a meter of the process.</param>
     /// <param name="blocks">The remote sources' block cache, when remote sources are configured (null: none is made for the metrics).</param>
-    public TesseraMetrics(IMeterFactory? meters, ImageService images, DerivativeService derivatives, Func<BlockCache?> blocks)
+    /// <param name="layouts">Source layouts shared through Redis, when configured.</param>
+    public TesseraMetrics(IMeterFactory? meters, ImageService images, DerivativeService derivatives, Func<BlockCache?> blocks,
+        RedisLayoutStore? layouts = null)
     {
         var m = meters?.Create(MeterName) ?? (_owned = new Meter(MeterName));
 
@@ -62,6 +65,25 @@ public sealed class TesseraMetrics : IDisposable
             ? [new Measurement<long>(s.Counters.Hits, Result("hit")), new Measurement<long>(s.Counters.Misses, Result("miss"))]
             : Array.Empty<Measurement<long>>(), "{block}", "Shared (S3) tier look-ups of remote-source blocks");
 
+        // The distributed single flight (Redis): renders and origin blocks other instances did, or that ran alone.
+        m.CreateObservableCounter("tessera.distributed.flights", () =>
+        {
+            var list = new List<Measurement<long>>();
+            Flights(list, "render", derivatives.Locks.Counters);
+            if (blocks() is { } b)
+                Flights(list, "block", b.Locks.Counters);
+            return list;
+        }, "{flight}", "Distributed single-flight outcomes: acquired (this instance did the work), waited, waited_found (another " +
+           "instance did it), wait_timeout, fallback (Redis unavailable: done alone), error");
+        if (layouts is { } layoutStore)
+            m.CreateObservableCounter("tessera.distributed.layouts", () => new[]
+            {
+                new Measurement<long>(layoutStore.Counters.Hits, Result("hit")),
+                new Measurement<long>(layoutStore.Counters.Misses, Result("miss")),
+                new Measurement<long>(layoutStore.Counters.Stores, Result("store")),
+                new Measurement<long>(layoutStore.Counters.Errors, Result("error")),
+            }, "{layout}", "Source layouts (info) looked up in and stored to Redis");
+
         var admission = images.Admission;
         m.CreateObservableGauge("tessera.admission.waiting", () => LaneValues(admission, l => l.Waiting), "{request}",
             "Requests queued for a decoding slot, by lane");
@@ -90,6 +112,17 @@ public sealed class TesseraMetrics : IDisposable
             new Measurement<long>(c.BytesRead, new KeyValuePair<string, object?>("direction", "read")),
             new Measurement<long>(c.BytesWritten, new KeyValuePair<string, object?>("direction", "written")),
         }, "By");
+    }
+
+    private static void Flights(List<Measurement<long>> list, string work, FlightLockCounters c)
+    {
+        var kind = new KeyValuePair<string, object?>("work", work);
+        list.Add(new(c.Acquired, kind, Result("acquired")));
+        list.Add(new(c.Waited, kind, Result("waited")));
+        list.Add(new(c.WaitedAndFound, kind, Result("waited_found")));
+        list.Add(new(c.WaitTimeouts, kind, Result("wait_timeout")));
+        list.Add(new(c.Fallbacks, kind, Result("fallback")));
+        list.Add(new(c.Errors, kind, Result("error")));
     }
 
     private static Measurement<int>[] LaneValues(AdmissionControl a, Func<Lane, int> value) =>

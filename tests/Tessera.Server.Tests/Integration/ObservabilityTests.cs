@@ -164,4 +164,42 @@ public sealed class ObservabilityTests
         Assert.Equal(404, (await server.GetAsync("/metrics")).Status);
         Assert.Equal(200, (await server.GetAsync("/health/live")).Status);
     });
+
+    /// <summary>JSON logs, one object a line, carry the request's id in their scopes: what operators grep a failure by.</summary>
+    [Fact]
+    public async Task Json_logs_name_the_request_a_failure_belongs_to()
+    {
+        var root = Directory.CreateTempSubdirectory("tessera-jsonlog-").FullName;
+        try
+        {
+            using (var image = NetVips.Image.Black(64, 64, bands: 3))
+            {
+                var jpeg = image.JpegsaveBuffer();
+                File.WriteAllBytes(Path.Combine(root, "broken.jpg"), jpeg[..(jpeg.Length / 2)]); // cut: a 500 with a warning
+            }
+            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["Tessera__Roots__0"] = root,
+                ["Tessera__DerivativeCache__Enabled"] = "false",
+                ["Logging__Console__FormatterName"] = "json",
+                ["Logging__Console__FormatterOptions__IncludeScopes"] = "true",
+            });
+            using var response = await server.GetAsync("/iiif/3/broken/full/max/0/default.jpg");
+            Assert.Equal(500, (int)response.StatusCode);
+
+            System.Text.Json.JsonElement? entry = null;
+            for (var attempt = 0; attempt < 50 && entry is null; attempt++, await Task.Delay(100))
+                foreach (var line in server.Output.Split('\n').Where(l => l.StartsWith('{') && l.Contains("\"Warning\"")))
+                    entry = System.Text.Json.JsonDocument.Parse(line).RootElement.Clone();
+            Assert.True(entry.HasValue, "no JSON warning line in:\n" + server.Output);
+            var scopes = entry.Value.GetProperty("Scopes").EnumerateArray().ToList();
+            Assert.Contains(scopes, s => s.TryGetProperty("RequestId", out var id) && id.GetString()!.Length > 0);
+            Assert.Contains(scopes, s => s.TryGetProperty("RequestPath", out var path) && path.GetString()!.Contains("broken"));
+            Assert.Equal("broken", entry.Value.GetProperty("State").GetProperty("Identifier").GetString());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -14,7 +14,8 @@ namespace Tessera.Caching.Shared;
 /// object), checked on every read, so a damaged or misplaced object is a miss, never data. The tier is an
 /// optimisation: its failures and timeouts count as misses and are logged, and a full write queue drops writes;
 /// neither ever fails a request. Writes read the object back from the local tier's file when their turn comes,
-/// so the queue holds no bytes in memory.
+/// so the queue holds no bytes in memory. A leader of work other instances wait for (see
+/// <see cref="Distributed.IFlightLock"/>) writes with <see cref="PutAsync"/> instead, and awaits it before releasing.
 /// </summary>
 public sealed partial class SharedTier : IAsyncDisposable
 {
@@ -25,6 +26,7 @@ public sealed partial class SharedTier : IAsyncDisposable
     private readonly Channel<Write> _writes;
     private readonly Task[] _writers;
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _reserved = new(StringComparer.Ordinal);
     private long _pending;
     private long _lastErrorLog = -1;
 
@@ -85,9 +87,64 @@ public sealed partial class SharedTier : IAsyncDisposable
     /// <summary>Queues an object for sharing: <paramref name="length"/> bytes at <paramref name="offset"/> of <paramref name="path"/>, read when written.</summary>
     public void Offer(string key, string path, long offset, int length)
     {
+        if (_reserved.ContainsKey(key))
+            return;
         Interlocked.Increment(ref _pending);
         if (!_writes.Writer.TryWrite(new Write(key, path, offset, length)))
             Interlocked.Decrement(ref _pending);
+    }
+
+    /// <summary>
+    /// Writes an object now (sealed, as queued writes are) and returns when it is stored: true, or false when the tier
+    /// failed (counted and logged). For a leader that others wait for: they read the tier as soon as it releases.
+    /// </summary>
+    public async Task<bool> PutAsync(string key, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            var sealedObject = new byte[bytes.Length + SealLength];
+            bytes.Span.CopyTo(sealedObject);
+            Seal(key, bytes.Span).CopyTo(sealedObject, bytes.Length);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, _lifetime.Token);
+            await _store.PutAsync(key, sealedObject, both.Token).ConfigureAwait(false);
+            Counters.Written(bytes.Length);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or OriginException or ObjectDisposedException)
+        {
+            if (!_lifetime.IsCancellationRequested)
+                Failed(e);
+            return false;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    /// <summary>
+    /// Until the returned handle is disposed, <see cref="Offer"/>s of <paramref name="key"/> are ignored: its caller writes
+    /// it itself with <see cref="PutAsync"/> (a local store that offers it on the way would write it twice).
+    /// </summary>
+    public IDisposable Reserve(string key)
+    {
+        _reserved.AddOrUpdate(key, 1, (_, n) => n + 1);
+        return new Reservation(this, key);
+    }
+
+    private sealed class Reservation(SharedTier tier, string key) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+                return;
+            // Counted, so that overlapping reservations of one key (rare: one flight per key per instance) each hold it.
+            if (tier._reserved.AddOrUpdate(key, 0, (_, n) => n - 1) <= 0)
+                tier._reserved.TryRemove(new KeyValuePair<string, int>(key, 0));
+        }
     }
 
     /// <summary>Waits until every queued write has ended (for tests and orderly shutdown), at most <paramref name="limit"/>.</summary>

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Caching;
+using Tessera.Caching.Distributed;
 using Tessera.Caching.Shared;
 
 namespace Tessera.Sources.Remote;
@@ -14,7 +16,10 @@ namespace Tessera.Sources.Remote;
 /// evicts them. Concurrent misses of one block, one version check or one whole download share one origin request.
 /// Objects whose origin ignores Range are downloaded whole, once, and read from that file. With a
 /// <see cref="SharedTier"/>, blocks missing here are looked for there before the origin is asked, and blocks
-/// from the origin are shared there. Thread-safe; one per process (or per cache folder), shared by every remote source.
+/// from the origin are shared there. With a lock across instances too (<see cref="IFlightLock"/>), a block missing
+/// everywhere is fetched by one instance, which writes it to the tier before releasing its lock; the others wait, then
+/// read it there (and ask the origin only if it is not). Thread-safe; one per process (or per cache folder), shared by
+/// every remote source.
 /// </summary>
 public sealed partial class BlockCache : IDisposable
 {
@@ -31,14 +36,20 @@ public sealed partial class BlockCache : IDisposable
     private readonly SingleFlight<byte[]> _blocks = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SharedTier? _shared;
+    private readonly IFlightLock _locks;
 
     private sealed record Metadata(OriginObject Object, DateTimeOffset CheckedAt);
 
-    /// <summary>A block fetch this reader owns: it must end it, with the bytes or the failure.</summary>
-    private sealed record Flight(long Block, string Path, TaskCompletionSource<byte[]> Owner);
+    /// <summary>
+    /// A block fetch this reader owns: it must end it, with the bytes or the failure; with the block's lock across
+    /// instances when it leads their fetch (released once the block is shared, or on failure).
+    /// </summary>
+    private sealed record Flight(long Block, string Path, TaskCompletionSource<byte[]> Owner, FlightLease? Lease = null);
 
     /// <param name="shared">A tier shared with other instances; the cache owns it from now on.</param>
-    public BlockCache(BlockCacheOptions options, TimeProvider? time = null, ILogger? log = null, SharedTier? shared = null)
+    /// <param name="locks">Who fetches a block missing everywhere, across instances; only used with <paramref name="shared"/>.</param>
+    public BlockCache(BlockCacheOptions options, TimeProvider? time = null, ILogger? log = null, SharedTier? shared = null,
+        IFlightLock? locks = null)
     {
         if (options.BlockSize < 4096)
             throw new ArgumentException("the block size is at least 4096 bytes", nameof(options));
@@ -50,6 +61,7 @@ public sealed partial class BlockCache : IDisposable
         _time = time ?? TimeProvider.System;
         _log = log ?? NullLogger.Instance;
         _shared = shared;
+        _locks = locks ?? LocalFlightLock.Instance;
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Directory));
         Directory.CreateDirectory(_root);
         Recover();
@@ -61,6 +73,12 @@ public sealed partial class BlockCache : IDisposable
 
     /// <summary>The tier shared with other instances, if one is configured.</summary>
     public SharedTier? Shared => _shared;
+
+    /// <summary>The lock across instances (its counters: blocks fetched for all, waited for, found in the tier after waiting).</summary>
+    public IFlightLock Locks => _locks;
+
+    /// <summary>Whether other instances may be fetching the same blocks, and say so: a tier to share them and a lock across instances.</summary>
+    private bool Coordinated => _shared is not null && _locks.Distributed;
 
     /// <summary>Total size of the cached files.</summary>
     public long Bytes => _index.Bytes;
@@ -343,19 +361,10 @@ public sealed partial class BlockCache : IDisposable
     {
         try
         {
-            foreach (var run in Runs(NotShared(obj, NotStored(obj, owned))))
-            {
-                var buffer = RunBuffer(obj, run);
-                try
-                {
-                    Received(buffer, obj.Origin.Read(run[0].Block * _options.BlockSize, buffer, obj.Version.VersionTag, _lifetime.Token));
-                    Complete(obj, run, buffer);
-                }
-                catch (Exception e)
-                {
-                    Fail(obj, run, e);
-                }
-            }
+            var (led, followed) = Lead(obj, NotShared(obj, NotStored(obj, owned)));
+            FromOrigin(obj, led);
+            if (followed.Count > 0)
+                FromOrigin(obj, Follow(obj, followed));
         }
         catch (Exception e)
         {
@@ -363,29 +372,128 @@ public sealed partial class BlockCache : IDisposable
         }
     }
 
+    private void FromOrigin(CachedObject obj, List<Flight> missing)
+    {
+        foreach (var run in Runs(missing))
+        {
+            var buffer = RunBuffer(obj, run);
+            try
+            {
+                Received(buffer, obj.Origin.Read(run[0].Block * _options.BlockSize, buffer, obj.Version.VersionTag, _lifetime.Token));
+                Complete(obj, run, buffer);
+            }
+            catch (Exception e)
+            {
+                Fail(obj, run, e);
+            }
+        }
+    }
+
     private async Task FetchOwnedAsync(CachedObject obj, List<Flight> owned)
     {
         try
         {
-            await Task.WhenAll(Runs(await NotSharedAsync(obj, NotStored(obj, owned))).Select(async run =>
-            {
-                var buffer = RunBuffer(obj, run);
-                try
-                {
-                    Received(buffer, await obj.Origin.ReadAsync(run[0].Block * _options.BlockSize, buffer, obj.Version.VersionTag, _lifetime.Token));
-                    Complete(obj, run, buffer);
-                }
-                catch (Exception e)
-                {
-                    Fail(obj, run, e);
-                }
-            }));
+            var (led, followed) = await LeadAsync(obj, await NotSharedAsync(obj, NotStored(obj, owned)));
+            var leading = FromOriginAsync(obj, led);
+            if (followed.Count > 0)
+                await FromOriginAsync(obj, await FollowAsync(obj, followed));
+            await leading;
         }
         catch (Exception e)
         {
             Fail(obj, owned, e);
         }
     }
+
+    private Task FromOriginAsync(CachedObject obj, List<Flight> missing) =>
+        Task.WhenAll(Runs(missing).Select(async run =>
+        {
+            var buffer = RunBuffer(obj, run);
+            try
+            {
+                Received(buffer, await obj.Origin.ReadAsync(run[0].Block * _options.BlockSize, buffer, obj.Version.VersionTag, _lifetime.Token));
+                Complete(obj, run, buffer);
+            }
+            catch (Exception e)
+            {
+                Fail(obj, run, e);
+            }
+        }));
+
+    // ---- across instances ----
+
+    private static string LockKey(CachedObject obj, long block) => obj.SharedKey(block);
+
+    /// <summary>
+    /// Splits the blocks missing here and in the tier into those this instance fetches (holding their locks, or alone when
+    /// the locks cannot be asked) and those another instance is fetching.
+    /// </summary>
+    private (List<Flight> Led, List<Flight> Followed) Lead(CachedObject obj, List<Flight> missing)
+    {
+        if (!Coordinated || missing.Count == 0)
+            return (missing, []);
+        return Split(missing, missing.Select(f => _locks.TryAcquire(LockKey(obj, f.Block))).ToArray());
+    }
+
+    private async Task<(List<Flight> Led, List<Flight> Followed)> LeadAsync(CachedObject obj, List<Flight> missing)
+    {
+        if (!Coordinated || missing.Count == 0)
+            return (missing, []);
+        return Split(missing, await Task.WhenAll(missing.Select(f => _locks.TryAcquireAsync(LockKey(obj, f.Block), _lifetime.Token))));
+    }
+
+    private static (List<Flight> Led, List<Flight> Followed) Split(List<Flight> missing, FlightLease?[] leases)
+    {
+        var (led, followed) = (new List<Flight>(missing.Count), new List<Flight>());
+        for (var i = 0; i < missing.Count; i++)
+        {
+            if (leases[i] is { } lease)
+                led.Add(missing[i] with { Lease = lease });
+            else
+                followed.Add(missing[i]);
+        }
+        return (led, followed);
+    }
+
+    /// <summary>
+    /// Waits for the other instances' fetches (at most a lock's lifetime in all), then reads the tier; returns the blocks
+    /// still missing (their leader failed or died), for the origin.
+    /// </summary>
+    private List<Flight> Follow(CachedObject obj, List<Flight> followed)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var flight in followed)
+            _locks.WaitReleased(LockKey(obj, flight.Block), TimeSpan.FromTicks(Math.Max(0, (_locks.LockTime - clock.Elapsed).Ticks)));
+        return Found(followed, NotShared(obj, followed));
+    }
+
+    private async Task<List<Flight>> FollowAsync(CachedObject obj, List<Flight> followed)
+    {
+        await Task.WhenAll(followed.Select(f => _locks.WaitReleasedAsync(LockKey(obj, f.Block), _locks.LockTime, _lifetime.Token)));
+        return Found(followed, await NotSharedAsync(obj, followed));
+    }
+
+    private List<Flight> Found(List<Flight> followed, List<Flight> still)
+    {
+        for (var i = still.Count; i < followed.Count; i++)
+            _locks.Counters.Found();
+        return still;
+    }
+
+    /// <summary>Writes a block this instance fetched for all to the tier, then lets the waiting instances read it there.</summary>
+    private void ShareThenRelease(string key, byte[] block, FlightLease lease) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (await _shared!.PutAsync(key, block, CancellationToken.None))
+                    await lease.DoneAsync();
+            }
+            finally
+            {
+                await lease.DisposeAsync(); // not shared: the others ask the origin themselves
+            }
+        });
 
     private byte[] RunBuffer(CachedObject obj, List<Flight> run)
     {
@@ -409,9 +517,12 @@ public sealed partial class BlockCache : IDisposable
             var length = obj.BlockLength(flight.Block);
             var block = run.Count == 1 ? buffer : buffer.AsSpan(at, length).ToArray();
             at += length;
-            if (Store(obj, flight.Path, block))
+            var watched = flight.Lease is { Watched: true } ? flight.Lease : null;
+            if (Store(obj, flight.Path, block) && watched is null)
                 _shared?.Offer(obj.SharedKey(flight.Block), flight.Path, 0, length);
             _blocks.End(flight.Path, flight.Owner, block);
+            if (watched is not null)
+                ShareThenRelease(obj.SharedKey(flight.Block), block, watched);
         }
     }
 
@@ -420,7 +531,10 @@ public sealed partial class BlockCache : IDisposable
         if (e is OriginException { Status: 409 })
             ForgetVersion(obj);
         foreach (var flight in flights)
+        {
             _blocks.Fail(flight.Path, flight.Owner, e);
+            _ = flight.Lease?.DisposeAsync().AsTask(); // the waiting instances ask the origin themselves
+        }
     }
 
     /// <summary>Writes a block; a disk failure only costs the caching (the bytes are served all the same).</summary>
