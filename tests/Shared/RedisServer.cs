@@ -22,7 +22,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePorts.Next());
         await server.RestartAsync();
         return server;
     }
@@ -87,12 +87,6 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public ValueTask DisposeAsync() => new(StopAsync());
 }

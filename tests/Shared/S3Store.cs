@@ -54,7 +54,7 @@ public sealed class S3Store : IAsyncDisposable
         if (!File.Exists(script))
             Assert.Fail($"s3rver is not installed ({script} is missing): run ./tessera test, which installs it (scripts/setup.sh --tests).");
         var dir = Directory.CreateTempSubdirectory("tessera-s3rver-").FullName;
-        var port = FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("node")
         {
             ArgumentList = { script, "--address", "127.0.0.1", "--port", port.ToString(), "--directory", dir, "--silent",
@@ -113,12 +113,6 @@ public sealed class S3Store : IAsyncDisposable
         throw new InvalidOperationException("cannot find the repository (Tessera.slnx): set TESSERA_REPO");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

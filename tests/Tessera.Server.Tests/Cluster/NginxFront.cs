@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Tessera.Testing;
 
 namespace Tessera.Server.Tests.Cluster;
 
@@ -21,7 +22,7 @@ public sealed class NginxFront : IAsyncDisposable
     public static async Task<NginxFront> StartAsync(IEnumerable<string> upstreams)
     {
         var dir = Directory.CreateTempSubdirectory("tessera-nginx-").FullName;
-        var port = ClusterPorts.Free();
+        var port = FreePorts.Next();
         var servers = string.Concat(upstreams.Select(u => $"    server {new Uri(u).Authority} max_fails=1 fail_timeout=5s;\n"));
         File.WriteAllText(Path.Combine(dir, "nginx.conf"), $$"""
             daemon off;

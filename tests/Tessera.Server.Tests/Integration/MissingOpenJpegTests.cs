@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Tessera.Server.Tests.Conformance;
 
 namespace Tessera.Server.Tests.Integration;
@@ -10,96 +8,41 @@ namespace Tessera.Server.Tests.Integration;
 /// (the pattern as PNG and as JPEG 2000, side by side). The configured library is loaded once per process, which is
 /// why this needs a process of its own.
 /// </summary>
-public sealed partial class ServerWithoutOpenJpeg : IAsyncLifetime
+public sealed class ServerWithoutOpenJpeg : IAsyncLifetime
 {
     public const string MissingLibrary = "/nonexistent/libopenjp2.so.7";
 
-    private readonly List<string> _output = [];
-    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private ServerProcess? _server;
 
-    public string Origin { get; private set; } = "";
+    private ServerProcess Server => _server ?? throw new InvalidOperationException("the server has not started");
 
-    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public string Origin => Server.Origin;
+
+    public HttpClient Client => Server.Client;
 
     /// <summary>Everything the child has written to stdout and stderr so far.</summary>
-    public IReadOnlyList<string> Output
-    {
-        get
-        {
-            lock (_output)
-                return [.. _output];
-        }
-    }
-
-    public async Task InitializeAsync()
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Tessera.Server.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: the server is built beside the tests");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var a in new[] { dll, "serve", "--root", TestPattern.Folder, "--port", "0" })
-            start.ArgumentList.Add(a);
-        start.Environment["Tessera__OpenJpegLibrary"] = MissingLibrary;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => Collect(e.Data);
-        _process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        var done = await Task.WhenAny(_listening.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-        if (done != _listening.Task)
-            throw new InvalidOperationException($"the server did not start listening:\n{string.Join('\n', Output)}");
-        Origin = _listening.Task.Result;
-        // What it says at start-up, before any request: the warning is expected within moments of listening.
-        await WaitForOutput(MissingOpenJpegTests.Warning, TimeSpan.FromSeconds(15));
-        StartupOutput = Output;
-    }
+    public IReadOnlyList<string> Output => Server.Lines;
 
     /// <summary>The output up to the end of start-up, before any test sent a request.</summary>
     public IReadOnlyList<string> StartupOutput { get; private set; } = [];
 
-    private void Collect(string? line)
+    public async Task InitializeAsync()
     {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.Add(line);
-        if (ListeningLine().Match(line) is { Success: true } m)
-            _listening.TrySetResult(m.Groups[1].Value);
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://[^\s/]+)")]
-    private static partial Regex ListeningLine();
-
-    /// <summary>Waits (a little) until the output holds a line matching <paramref name="text"/>.</summary>
-    public async Task<bool> WaitForOutput(string text, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
+        _server = await ServerProcess.StartAsync(new Dictionary<string, string>
         {
-            if (Output.Any(l => l.Contains(text, StringComparison.Ordinal)))
-                return true;
-            await Task.Delay(50);
-        }
-        return false;
+            ["Tessera__Roots__0"] = TestPattern.Folder,
+            ["Tessera__OpenJpegLibrary"] = MissingLibrary,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+        // What it says at start-up, before any request: the warning is expected within moments of listening.
+        await _server.WaitForOutputAsync(MissingOpenJpegTests.Warning, TimeSpan.FromSeconds(15));
+        StartupOutput = _server.Lines;
     }
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process?.Dispose();
+        if (_server is not null)
+            await _server.DisposeAsync();
     }
 }
 

@@ -21,14 +21,30 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public HttpClient Client { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>What the process printed so far (stdout and stderr), for failure messages.</summary>
-    public string Output
+    /// <summary>What the process printed so far (stdout and stderr), a line each.</summary>
+    public IReadOnlyList<string> Lines
     {
         get
         {
             lock (_output)
-                return string.Join('\n', _output);
+                return [.. _output];
         }
+    }
+
+    /// <summary>What the process printed so far, for failure messages.</summary>
+    public string Output => string.Join('\n', Lines);
+
+    /// <summary>Waits (a little) until a line of the output contains <paramref name="text"/>.</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (Lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+                return true;
+            await Task.Delay(50);
+        }
+        return false;
     }
 
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
